@@ -1,0 +1,88 @@
+//! Typed hooks a newcomer can copy: one per hook kind, with `Value` records and with a
+//! record type of their own. Linked into `typed-hooks-runner`, which calls them through the
+//! dispatcher.
+
+use extension_core::prelude::*;
+use serde::{Deserialize, Serialize};
+
+/// The benchmark kit's hook: uppercase each record's `name` and mark it `processed`.
+#[pre_save_page(name = "preSavePage")]
+pub fn process_page(options: PreSavePageOptions) -> Result<PreSavePageResponse, ExtensionError> {
+    let data = options
+        .data
+        .into_iter()
+        .map(|mut record| {
+            if let Some(Value::String(name)) = record.get_mut("name") {
+                *name = name.to_uppercase();
+            }
+            if let Some(object) = record.as_object_mut() {
+                object.insert("processed".to_owned(), Value::Bool(true));
+            }
+            record
+        })
+        .collect();
+    Ok(PreSavePageResponse {
+        data,
+        errors: options.errors,
+        ..Default::default()
+    })
+}
+
+/// A record type of our own: fields we use are typed, the rest is kept as sent.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct Order {
+    /// The order's id.
+    pub id: String,
+    /// Total in cents.
+    pub total_cents: i64,
+    /// Everything else on the record.
+    #[serde(flatten)]
+    pub rest: extension_core::serde_json::Map<String, Value>,
+}
+
+/// Fails orders without a positive total, keeps the others.
+#[pre_map]
+pub async fn validate_orders(
+    options: PreMapOptions<Order>,
+) -> Result<PreMapResponse<Order>, ExtensionError> {
+    Ok(options
+        .data
+        .into_iter()
+        .map(|order| {
+            if order.total_cents > 0 {
+                MapResult::keep(order)
+            } else {
+                MapResult::fail(vec![RecordError::new(
+                    "invalid_total",
+                    format!("order {} has no positive total", order.id),
+                )])
+            }
+        })
+        .collect())
+}
+
+/// Rewrites the import application's error messages to say which record failed.
+#[post_submit]
+pub fn explain_failures(options: PostSubmitOptions) -> Result<PostSubmitResponse, ExtensionError> {
+    Ok(options
+        .response_data
+        .into_iter()
+        .enumerate()
+        .map(|(i, mut response)| {
+            for error in &mut response.errors {
+                error.message = format!("record {i}: {}", error.message);
+            }
+            response
+        })
+        .collect())
+}
+
+/// Logs where an aggregated file went; answers nothing.
+#[post_aggregate]
+pub fn file_delivered(options: PostAggregateOptions) -> Result<(), ExtensionError> {
+    if !options.post_aggregate_data.success {
+        let message = options.post_aggregate_data.message.unwrap_or_default();
+        return Err(ExtensionError::new("delivery_failed", message));
+    }
+    Ok(())
+}

@@ -1,0 +1,228 @@
+//! The one error type a function reports, and the wire shape of errors.
+
+use serde::{Deserialize, Serialize};
+use std::borrow::Cow;
+use std::fmt;
+
+/// An error an extension function reports: integrator.io receives it as `{code, message}`.
+///
+/// Any [`std::error::Error`] converts into it, so `?` just works inside a function returning
+/// `Result<_, ExtensionError>`; the code is then the error's type name (the Rust counterpart of a
+/// JavaScript error's `name`). Use [`ExtensionError::new`], [`ExtensionError::with_code`] or
+/// [`ResultExt::code`] to choose the code.
+///
+/// It deliberately does not implement `std::error::Error` itself: that is what lets every
+/// other error convert into it.
+#[derive(Clone, PartialEq, Eq)]
+pub struct ExtensionError {
+    code: Cow<'static, str>,
+    message: Cow<'static, str>,
+}
+
+impl ExtensionError {
+    /// An error with an explicit `code` and `message`.
+    pub fn new(code: impl Into<Cow<'static, str>>, message: impl Into<Cow<'static, str>>) -> Self {
+        ExtensionError {
+            code: code.into(),
+            message: message.into(),
+        }
+    }
+
+    /// The same error under another code.
+    #[must_use]
+    pub fn with_code(mut self, code: impl Into<Cow<'static, str>>) -> Self {
+        self.code = code.into();
+        self
+    }
+
+    /// The machine-readable code (`code` on the wire).
+    pub fn code(&self) -> &str {
+        &self.code
+    }
+
+    /// The human-readable message (`message` on the wire).
+    pub fn message(&self) -> &str {
+        &self.message
+    }
+
+    /// Converts any error, taking its `Display` as the message and its type name as the code.
+    pub fn from_error<E: std::error::Error + ?Sized>(error: &E) -> Self {
+        ExtensionError::new(short_type_name::<E>(), error.to_string())
+    }
+
+    /// The wire form of this error.
+    pub fn to_item(&self) -> ErrorItem {
+        ErrorItem {
+            code: self.code.to_string(),
+            message: self.message.to_string(),
+        }
+    }
+}
+
+impl<E: std::error::Error> From<E> for ExtensionError {
+    fn from(error: E) -> Self {
+        ExtensionError::from_error(&error)
+    }
+}
+
+impl fmt::Display for ExtensionError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} ({})", self.message, self.code)
+    }
+}
+
+impl fmt::Debug for ExtensionError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ExtensionError")
+            .field("code", &self.code)
+            .field("message", &self.message)
+            .finish()
+    }
+}
+
+impl Serialize for ExtensionError {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.to_item().serialize(serializer)
+    }
+}
+
+/// `JavaScript`-style `name` for a Rust error: `core::num::ParseIntError` → `ParseIntError`.
+fn short_type_name<E: ?Sized>() -> &'static str {
+    let full = std::any::type_name::<E>();
+    let base = full.split('<').next().unwrap_or(full);
+    let name = base.rsplit("::").next().unwrap_or(base);
+    if name.is_empty() || name.starts_with("dyn ") {
+        "Error"
+    } else {
+        name
+    }
+}
+
+/// Sets the error code of a failing `Result` on the way out: `parse(x).code("bad_input")?`.
+pub trait ResultExt<T> {
+    /// Converts the error into an [`ExtensionError`] with this code.
+    fn code(self, code: impl Into<Cow<'static, str>>) -> Result<T, ExtensionError>;
+}
+
+impl<T, E: Into<ExtensionError>> ResultExt<T> for Result<T, E> {
+    fn code(self, code: impl Into<Cow<'static, str>>) -> Result<T, ExtensionError> {
+        self.map_err(|e| e.into().with_code(code))
+    }
+}
+
+/// One element of an `errors` array on the wire: exactly `code` and `message`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ErrorItem {
+    /// Machine-readable code.
+    pub code: String,
+    /// Human-readable message.
+    pub message: String,
+}
+
+impl ErrorItem {
+    /// An error item from static texts (the protocol's fixed errors).
+    pub fn new(code: impl Into<String>, message: impl Into<String>) -> Self {
+        ErrorItem {
+            code: code.into(),
+            message: message.into(),
+        }
+    }
+}
+
+/// A failed call as integrator.io sees it: a status (always 422 from the dispatcher) and
+/// the errors, serialised as `{"statusCode":422,"errors":[...]}` (the Lambda encoding).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Failure {
+    /// HTTP status of the failure.
+    pub status_code: u16,
+    /// The errors, in the order they were found.
+    pub errors: Vec<ErrorItem>,
+}
+
+impl Failure {
+    /// A 422 failure carrying `errors`.
+    pub fn unprocessable(errors: Vec<ErrorItem>) -> Self {
+        Failure {
+            status_code: 422,
+            errors,
+        }
+    }
+
+    /// A 422 failure with a single error.
+    pub fn single(code: impl Into<String>, message: impl Into<String>) -> Self {
+        Failure::unprocessable(vec![ErrorItem::new(code, message)])
+    }
+
+    /// The HTTP body of this failure: `{"errors":[...]}`.
+    pub fn body(&self) -> String {
+        #[derive(Serialize)]
+        struct Body<'a> {
+            errors: &'a [ErrorItem],
+        }
+        serde_json::to_string(&Body {
+            errors: &self.errors,
+        })
+        .expect("error items always serialise")
+    }
+}
+
+impl From<ExtensionError> for Failure {
+    fn from(error: ExtensionError) -> Self {
+        Failure::unprocessable(vec![error.to_item()])
+    }
+}
+
+impl fmt::Display for Failure {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (i, e) in self.errors.iter().enumerate() {
+            if i > 0 {
+                f.write_str("; ")?;
+            }
+            write!(f, "{}: {}", e.code, e.message)?;
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Debug, thiserror::Error)]
+    enum MyError {
+        #[error("record {0} has no id")]
+        NoId(usize),
+    }
+
+    fn fails() -> Result<(), ExtensionError> {
+        Err(MyError::NoId(3))?;
+        Ok(())
+    }
+
+    #[test]
+    fn question_mark_converts_any_error_with_its_type_name() {
+        let e = fails().unwrap_err();
+        assert_eq!(e.code(), "MyError");
+        assert_eq!(e.message(), "record 3 has no id");
+        let e: ExtensionError = "x".parse::<u8>().unwrap_err().into();
+        assert_eq!(e.code(), "ParseIntError");
+    }
+
+    #[test]
+    fn code_can_be_set_explicitly() {
+        let r: Result<u8, _> = "x".parse::<u8>();
+        let e = r.code("bad_number").unwrap_err();
+        assert_eq!(e.to_item(), ErrorItem::new("bad_number", "invalid digit found in string"));
+    }
+
+    #[test]
+    fn failure_encodings() {
+        let f = Failure::single("c1", "m1");
+        assert_eq!(f.body(), r#"{"errors":[{"code":"c1","message":"m1"}]}"#);
+        assert_eq!(
+            serde_json::to_string(&f).unwrap(),
+            r#"{"statusCode":422,"errors":[{"code":"c1","message":"m1"}]}"#
+        );
+    }
+}

@@ -1,0 +1,452 @@
+//! Options and responses of the hooks (PROTOCOL.md section 8.1).
+//!
+//! Every options type keeps the members the documentation does not list in `extra`, takes
+//! every id as an optional string, and has `settings` / `configuration` as JSON values
+//! (`null` when absent). Records are `serde_json::Value` unless you pick a type of your own.
+
+use crate::time::ExportTime;
+use crate::types::{BearerToken, Extra, Record, RecordError};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+/// `retryData` entry of a preSavePage page: what integrator.io can retry for one error.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RetryData {
+    /// The record to retry.
+    #[serde(default)]
+    pub data: Value,
+    /// The flow stage the record failed in.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stage: Option<String>,
+    /// Trace key of the record.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub trace_key: Option<String>,
+    /// Members the documentation does not list.
+    #[serde(flatten)]
+    pub extra: Extra,
+}
+
+/// Options of a `preSavePage` hook: one page an export produced, before it is saved.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", bound = "R: Record")]
+pub struct PreSavePageOptions<R = Value> {
+    /// The page of records.
+    #[serde(default = "Vec::new")]
+    pub data: Vec<R>,
+    /// Errors collected so far for the page.
+    #[serde(default)]
+    pub errors: Vec<RecordError>,
+    /// File exports only: source file metadata, `files[i]` for `data[i]`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub files: Option<Vec<Value>>,
+    /// `retryDataKey` → the data integrator.io can retry.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub retry_data: Option<serde_json::Map<String, Value>>,
+    /// 0-based index of the page within the run.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub page_index: Option<u64>,
+    /// Delta exports only: the previous run's time (section 3.5).
+    #[serde(
+        default,
+        deserialize_with = "crate::time::deserialize_optional",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub last_export_date_time: Option<ExportTime>,
+    /// Delta exports only: this run's time (section 3.5).
+    #[serde(
+        default,
+        deserialize_with = "crate::time::deserialize_optional",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub current_export_date_time: Option<ExportTime>,
+    /// The export that produced the page.
+    #[serde(rename = "_exportId", default, skip_serializing_if = "Option::is_none")]
+    pub export_id: Option<String>,
+    /// The export's connection.
+    #[serde(rename = "_connectionId", default, skip_serializing_if = "Option::is_none")]
+    pub connection_id: Option<String>,
+    /// The running flow.
+    #[serde(rename = "_flowId", default, skip_serializing_if = "Option::is_none")]
+    pub flow_id: Option<String>,
+    /// The running integration.
+    #[serde(rename = "_integrationId", default, skip_serializing_if = "Option::is_none")]
+    pub integration_id: Option<String>,
+    /// The parent of the running integration.
+    #[serde(rename = "_parentIntegrationId", default, skip_serializing_if = "Option::is_none")]
+    pub parent_integration_id: Option<String>,
+    /// Custom settings in scope.
+    #[serde(default, skip_serializing_if = "Value::is_null")]
+    pub settings: Value,
+    /// Free-form configuration of the export (1.0).
+    #[serde(default, skip_serializing_if = "Value::is_null")]
+    pub configuration: Value,
+    /// True in test mode and preview runs.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub test_mode: Option<bool>,
+    /// True when the UI is only sampling data (1.0).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub preview: Option<bool>,
+    /// Single-use token for integrator.io's API on behalf of this run.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bearer_token: Option<BearerToken>,
+    /// Members the documentation does not list.
+    #[serde(flatten)]
+    pub extra: Extra,
+}
+
+/// A new error tied to data integrator.io can retry (preSavePage `newErrorsAndRetryData`).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct NewErrorAndRetryData {
+    /// The record to retry.
+    #[serde(default)]
+    pub retry_data: Value,
+    /// Its errors.
+    #[serde(default)]
+    pub errors: Vec<RecordError>,
+}
+
+/// Response of a `preSavePage` hook.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", bound = "R: Record")]
+pub struct PreSavePageResponse<R = Value> {
+    /// The (modified) page.
+    #[serde(default = "Vec::new")]
+    pub data: Vec<R>,
+    /// The (modified) errors.
+    #[serde(default)]
+    pub errors: Vec<RecordError>,
+    /// Stop the export from producing further pages.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub abort: bool,
+    /// New errors tied to retryable data.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub new_errors_and_retry_data: Vec<NewErrorAndRetryData>,
+}
+
+impl<R> Default for PreSavePageResponse<R> {
+    fn default() -> Self {
+        PreSavePageResponse {
+            data: Vec::new(),
+            errors: Vec::new(),
+            abort: false,
+            new_errors_and_retry_data: Vec::new(),
+        }
+    }
+}
+
+/// What to do with one record, answered by preMap and postMap: keep it (possibly changed),
+/// fail it, keep it and log errors, or ignore it (`{}`).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(bound = "R: Record")]
+pub struct MapResult<R = Value> {
+    /// The record to continue with; `None` with no errors ignores the record.
+    #[serde(default = "Option::default", skip_serializing_if = "Option::is_none")]
+    pub data: Option<R>,
+    /// Errors for the record: with `data` they are only logged, without it the record fails.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub errors: Vec<RecordError>,
+}
+
+impl<R> MapResult<R> {
+    /// Continue with this record.
+    pub fn keep(record: R) -> Self {
+        MapResult {
+            data: Some(record),
+            errors: Vec::new(),
+        }
+    }
+
+    /// The record fails with these errors.
+    pub fn fail(errors: Vec<RecordError>) -> Self {
+        MapResult { data: None, errors }
+    }
+
+    /// Ignore the record (`{}` on the wire).
+    pub fn ignore() -> Self {
+        MapResult {
+            data: None,
+            errors: Vec::new(),
+        }
+    }
+}
+
+/// Response of a preMap hook: one [`MapResult`] per record of `options.data`.
+pub type PreMapResponse<R = Value> = Vec<MapResult<R>>;
+/// Response of a postMap hook: one [`MapResult`] per record of `options.post_map_data`.
+pub type PostMapResponse<R = Value> = Vec<MapResult<R>>;
+
+/// Options of a `preMap` hook: records before mapping, on an import.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", bound = "R: Record")]
+pub struct PreMapOptions<R = Value> {
+    /// Records before mapping.
+    #[serde(default = "Vec::new")]
+    pub data: Vec<R>,
+    /// The import.
+    #[serde(rename = "_importId", default, skip_serializing_if = "Option::is_none")]
+    pub import_id: Option<String>,
+    /// The import's connection.
+    #[serde(rename = "_connectionId", default, skip_serializing_if = "Option::is_none")]
+    pub connection_id: Option<String>,
+    /// The running flow.
+    #[serde(rename = "_flowId", default, skip_serializing_if = "Option::is_none")]
+    pub flow_id: Option<String>,
+    /// The running integration.
+    #[serde(rename = "_integrationId", default, skip_serializing_if = "Option::is_none")]
+    pub integration_id: Option<String>,
+    /// The parent of the running integration.
+    #[serde(rename = "_parentIntegrationId", default, skip_serializing_if = "Option::is_none")]
+    pub parent_integration_id: Option<String>,
+    /// Custom settings in scope.
+    #[serde(default, skip_serializing_if = "Value::is_null")]
+    pub settings: Value,
+    /// Free-form configuration of the import (1.0).
+    #[serde(default, skip_serializing_if = "Value::is_null")]
+    pub configuration: Value,
+    /// True in test mode.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub test_mode: Option<bool>,
+    /// Single-use token for integrator.io's API.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bearer_token: Option<BearerToken>,
+    /// Members the documentation does not list.
+    #[serde(flatten)]
+    pub extra: Extra,
+}
+
+/// Options of a `postMap` hook: records before and after mapping, on an import.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", bound = "R: Record")]
+pub struct PostMapOptions<R = Value> {
+    /// Records before mapping.
+    #[serde(default = "Vec::new")]
+    pub pre_map_data: Vec<Value>,
+    /// Records after mapping (the response has one element per record here).
+    #[serde(default = "Vec::new")]
+    pub post_map_data: Vec<R>,
+    /// The import.
+    #[serde(rename = "_importId", default, skip_serializing_if = "Option::is_none")]
+    pub import_id: Option<String>,
+    /// The import's connection.
+    #[serde(rename = "_connectionId", default, skip_serializing_if = "Option::is_none")]
+    pub connection_id: Option<String>,
+    /// The running flow.
+    #[serde(rename = "_flowId", default, skip_serializing_if = "Option::is_none")]
+    pub flow_id: Option<String>,
+    /// The running integration.
+    #[serde(rename = "_integrationId", default, skip_serializing_if = "Option::is_none")]
+    pub integration_id: Option<String>,
+    /// The parent of the running integration.
+    #[serde(rename = "_parentIntegrationId", default, skip_serializing_if = "Option::is_none")]
+    pub parent_integration_id: Option<String>,
+    /// Custom settings in scope.
+    #[serde(default, skip_serializing_if = "Value::is_null")]
+    pub settings: Value,
+    /// Free-form configuration of the import (1.0).
+    #[serde(default, skip_serializing_if = "Value::is_null")]
+    pub configuration: Value,
+    /// True in test mode.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub test_mode: Option<bool>,
+    /// Single-use token for integrator.io's API.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bearer_token: Option<BearerToken>,
+    /// Members the documentation does not list.
+    #[serde(flatten)]
+    pub extra: Extra,
+}
+
+/// What the import application answered for one record (postSubmit / postResponseMap).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ResponseData {
+    /// 200 success, 422 data error, 401/403 connection offline.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status_code: Option<u16>,
+    /// Errors for the record.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub errors: Vec<RecordError>,
+    /// The record was filtered or skipped.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ignored: Option<bool>,
+    /// Id the import application returned.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// The import application's full response for the record.
+    #[serde(rename = "_json", default, skip_serializing_if = "Option::is_none")]
+    pub json: Option<Value>,
+    /// Link to the record in the target application (errored records, when available).
+    #[serde(rename = "dataURI", default, skip_serializing_if = "Option::is_none")]
+    pub data_uri: Option<String>,
+    /// Records an export returned (postResponseMap on exports).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub data: Option<Value>,
+    /// Members the documentation does not list.
+    #[serde(flatten)]
+    pub extra: Extra,
+}
+
+/// Response of a postSubmit hook: the `responseData` array, one element per record.
+pub type PostSubmitResponse = Vec<ResponseData>;
+
+/// Options of a `postSubmit` hook: what the import application answered.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", bound = "R: Record")]
+pub struct PostSubmitOptions<R = Value> {
+    /// Records before mapping.
+    #[serde(default)]
+    pub pre_map_data: Vec<Value>,
+    /// Records after mapping, as sent to the application.
+    #[serde(default = "Vec::new")]
+    pub post_map_data: Vec<R>,
+    /// The application's answer per record (the response has one element per record here).
+    #[serde(default)]
+    pub response_data: Vec<ResponseData>,
+    /// The import.
+    #[serde(rename = "_importId", default, skip_serializing_if = "Option::is_none")]
+    pub import_id: Option<String>,
+    /// The import's connection.
+    #[serde(rename = "_connectionId", default, skip_serializing_if = "Option::is_none")]
+    pub connection_id: Option<String>,
+    /// The running flow.
+    #[serde(rename = "_flowId", default, skip_serializing_if = "Option::is_none")]
+    pub flow_id: Option<String>,
+    /// The running integration.
+    #[serde(rename = "_integrationId", default, skip_serializing_if = "Option::is_none")]
+    pub integration_id: Option<String>,
+    /// The parent of the running integration.
+    #[serde(rename = "_parentIntegrationId", default, skip_serializing_if = "Option::is_none")]
+    pub parent_integration_id: Option<String>,
+    /// Custom settings in scope.
+    #[serde(default, skip_serializing_if = "Value::is_null")]
+    pub settings: Value,
+    /// Free-form configuration of the import (1.0).
+    #[serde(default, skip_serializing_if = "Value::is_null")]
+    pub configuration: Value,
+    /// True in test mode.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub test_mode: Option<bool>,
+    /// Single-use token for integrator.io's API.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bearer_token: Option<BearerToken>,
+    /// Members the documentation does not list.
+    #[serde(flatten)]
+    pub extra: Extra,
+}
+
+/// Response of a postResponseMap hook: the `postResponseMapData` array, same length.
+pub type PostResponseMapResponse<R = Value> = Vec<R>;
+
+/// Options of a `postResponseMap` hook (2.0): records after response mapping.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", bound = "R: Record")]
+pub struct PostResponseMapOptions<R = Value> {
+    /// Records after response mapping (the response has one element per record here).
+    #[serde(default = "Vec::new")]
+    pub post_response_map_data: Vec<R>,
+    /// The application's answer per record.
+    #[serde(default)]
+    pub response_data: Vec<ResponseData>,
+    /// As configured on the resource.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub one_to_many: Option<bool>,
+    /// As configured on the resource.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub path_to_many: Option<String>,
+    /// The export, when the hook runs on an export.
+    #[serde(rename = "_exportId", default, skip_serializing_if = "Option::is_none")]
+    pub export_id: Option<String>,
+    /// The import, when the hook runs on an import.
+    #[serde(rename = "_importId", default, skip_serializing_if = "Option::is_none")]
+    pub import_id: Option<String>,
+    /// The resource's connection.
+    #[serde(rename = "_connectionId", default, skip_serializing_if = "Option::is_none")]
+    pub connection_id: Option<String>,
+    /// The running flow.
+    #[serde(rename = "_flowId", default, skip_serializing_if = "Option::is_none")]
+    pub flow_id: Option<String>,
+    /// The running integration.
+    #[serde(rename = "_integrationId", default, skip_serializing_if = "Option::is_none")]
+    pub integration_id: Option<String>,
+    /// The parent of the running integration.
+    #[serde(rename = "_parentIntegrationId", default, skip_serializing_if = "Option::is_none")]
+    pub parent_integration_id: Option<String>,
+    /// Custom settings in scope.
+    #[serde(default, skip_serializing_if = "Value::is_null")]
+    pub settings: Value,
+    /// True in test mode.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub test_mode: Option<bool>,
+    /// Single-use token for integrator.io's API.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bearer_token: Option<BearerToken>,
+    /// Members the documentation does not list.
+    #[serde(flatten)]
+    pub extra: Extra,
+}
+
+/// Outcome of delivering an aggregated file (postAggregate `postAggregateData`).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PostAggregateData {
+    /// Whether the transfer succeeded.
+    #[serde(default)]
+    pub success: bool,
+    /// Details of the transfer, for example the file name.
+    #[serde(rename = "_json", default, skip_serializing_if = "Option::is_none")]
+    pub json: Option<Value>,
+    /// Error code, when it failed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub code: Option<String>,
+    /// Error message, when it failed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+    /// Error source, when it failed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
+    /// Members the documentation does not list.
+    #[serde(flatten)]
+    pub extra: Extra,
+}
+
+/// Options of a `postAggregate` hook: after an aggregated file was delivered (read-only).
+/// It answers nothing: its functions return `Result<(), E>`.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PostAggregateOptions {
+    /// What happened to the file.
+    #[serde(default)]
+    pub post_aggregate_data: PostAggregateData,
+    /// The import.
+    #[serde(rename = "_importId", default, skip_serializing_if = "Option::is_none")]
+    pub import_id: Option<String>,
+    /// The import's connection.
+    #[serde(rename = "_connectionId", default, skip_serializing_if = "Option::is_none")]
+    pub connection_id: Option<String>,
+    /// The running flow.
+    #[serde(rename = "_flowId", default, skip_serializing_if = "Option::is_none")]
+    pub flow_id: Option<String>,
+    /// The running integration.
+    #[serde(rename = "_integrationId", default, skip_serializing_if = "Option::is_none")]
+    pub integration_id: Option<String>,
+    /// The parent of the running integration.
+    #[serde(rename = "_parentIntegrationId", default, skip_serializing_if = "Option::is_none")]
+    pub parent_integration_id: Option<String>,
+    /// Custom settings in scope.
+    #[serde(default, skip_serializing_if = "Value::is_null")]
+    pub settings: Value,
+    /// Free-form configuration of the import (1.0).
+    #[serde(default, skip_serializing_if = "Value::is_null")]
+    pub configuration: Value,
+    /// True in test mode.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub test_mode: Option<bool>,
+    /// Single-use token for integrator.io's API.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bearer_token: Option<BearerToken>,
+    /// Members the documentation does not list.
+    #[serde(flatten)]
+    pub extra: Extra,
+}

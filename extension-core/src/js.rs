@@ -1,0 +1,158 @@
+//! The few JavaScript value semantics the protocol depends on (truthiness, `String(x)`,
+//! `Number(x)`), applied to JSON values, and the UTF-16 length used by the size rule.
+
+use serde_json::Value;
+
+/// JavaScript truthiness of a JSON value (`false`, `0`, `""` and `null` are falsy; every
+/// object and array is truthy).
+pub fn truthy(value: &Value) -> bool {
+    match value {
+        Value::Null => false,
+        Value::Bool(b) => *b,
+        Value::Number(n) => n.as_f64().is_some_and(|f| f != 0.0),
+        Value::String(s) => !s.is_empty(),
+        Value::Array(_) | Value::Object(_) => true,
+    }
+}
+
+/// Truthiness of an optional member (absent is falsy).
+pub fn truthy_opt(value: Option<&Value>) -> bool {
+    value.is_some_and(truthy)
+}
+
+/// `String(value)` as JavaScript would print it in a template string.
+pub fn to_js_string(value: &Value) -> String {
+    match value {
+        Value::Null => "null".to_owned(),
+        Value::Bool(b) => b.to_string(),
+        Value::Number(n) => match n.as_f64() {
+            Some(f) if n.is_f64() => number_to_string(f),
+            _ => n.to_string(),
+        },
+        Value::String(s) => s.clone(),
+        Value::Array(items) => items
+            .iter()
+            .map(|v| match v {
+                Value::Null => String::new(),
+                other => to_js_string(other),
+            })
+            .collect::<Vec<_>>()
+            .join(","),
+        Value::Object(_) => "[object Object]".to_owned(),
+    }
+}
+
+/// `Number(value)`: `NaN` where JavaScript gives `NaN`.
+pub fn to_js_number(value: &Value) -> f64 {
+    match value {
+        Value::Null => 0.0,
+        Value::Bool(b) => f64::from(u8::from(*b)),
+        Value::Number(n) => n.as_f64().unwrap_or(f64::NAN),
+        Value::String(s) => string_to_number(s),
+        Value::Array(_) => string_to_number(&to_js_string(value)),
+        Value::Object(_) => f64::NAN,
+    }
+}
+
+fn string_to_number(s: &str) -> f64 {
+    let t = s.trim_matches(|c: char| c.is_whitespace() || c == '\u{feff}');
+    if t.is_empty() {
+        return 0.0;
+    }
+    let radix = |p: &str, r| u64::from_str_radix(p, r).map_or(f64::NAN, |v| v as f64);
+    if let Some(h) = t.strip_prefix("0x").or_else(|| t.strip_prefix("0X")) {
+        return radix(h, 16);
+    }
+    if let Some(o) = t.strip_prefix("0o").or_else(|| t.strip_prefix("0O")) {
+        return radix(o, 8);
+    }
+    if let Some(b) = t.strip_prefix("0b").or_else(|| t.strip_prefix("0B")) {
+        return radix(b, 2);
+    }
+    match t {
+        "Infinity" | "+Infinity" => return f64::INFINITY,
+        "-Infinity" => return f64::NEG_INFINITY,
+        _ => {}
+    }
+    let decimal = t
+        .bytes()
+        .all(|b| b.is_ascii_digit() || matches!(b, b'.' | b'e' | b'E' | b'+' | b'-'));
+    if decimal {
+        t.parse().unwrap_or(f64::NAN)
+    } else {
+        f64::NAN
+    }
+}
+
+/// `Number.prototype.toString()` for finite and non-finite numbers.
+pub fn number_to_string(f: f64) -> String {
+    if f.is_nan() {
+        return "NaN".to_owned();
+    }
+    if f.is_infinite() {
+        return if f > 0.0 { "Infinity" } else { "-Infinity" }.to_owned();
+    }
+    if f == 0.0 {
+        return "0".to_owned();
+    }
+    let abs = f.abs();
+    if (1e-6..1e21).contains(&abs) {
+        return format!("{f}");
+    }
+    // Exponent form, `1e+21` / `1.5e-7` as JavaScript writes it.
+    let s = format!("{f:e}");
+    match s.split_once('e') {
+        Some((m, e)) if !e.starts_with('-') => format!("{m}e+{e}"),
+        _ => s,
+    }
+}
+
+/// Length of a UTF-8 text in UTF-16 code units, as JavaScript's `string.length` counts it.
+pub fn utf16_len(bytes: &[u8]) -> usize {
+    // Every byte that starts a character counts one unit; four-byte characters (outside the
+    // basic plane) are surrogate pairs and count one more.
+    bytes
+        .iter()
+        .map(|&b| usize::from(b & 0xC0 != 0x80) + usize::from(b >= 0xF0))
+        .sum()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn truthiness_follows_javascript() {
+        for v in [json!(null), json!(false), json!(0), json!(0.0), json!(-0.0), json!("")] {
+            assert!(!truthy(&v), "{v} is falsy");
+        }
+        for v in [json!(true), json!(1), json!("false"), json!("0"), json!({}), json!([])] {
+            assert!(truthy(&v), "{v} is truthy");
+        }
+    }
+
+    #[test]
+    fn strings_and_numbers_follow_javascript() {
+        assert_eq!(to_js_string(&json!(5)), "5");
+        assert_eq!(to_js_string(&json!(2.5)), "2.5");
+        assert_eq!(to_js_string(&json!(3.0)), "3");
+        assert_eq!(to_js_string(&json!(1e21)), "1e+21");
+        assert_eq!(to_js_string(&json!([1, null, "a"])), "1,,a");
+        assert_eq!(to_js_string(&json!({"a": 1})), "[object Object]");
+        assert_eq!(to_js_number(&json!(" 3 ")), 3.0);
+        assert_eq!(to_js_number(&json!("0x10")), 16.0);
+        assert_eq!(to_js_number(&json!("1e3")), 1000.0);
+        assert!(to_js_number(&json!("abc")).is_nan());
+        assert_eq!(to_js_number(&json!(true)), 1.0);
+        assert_eq!(to_js_number(&json!([5])), 5.0);
+        assert!(to_js_number(&json!({})).is_nan());
+    }
+
+    #[test]
+    fn utf16_units() {
+        assert_eq!(utf16_len(br#""abc""#), 5);
+        assert_eq!(utf16_len("\"é\"".as_bytes()), 3);
+        assert_eq!(utf16_len("\"😀\"".as_bytes()), 4);
+    }
+}

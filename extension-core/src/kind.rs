@@ -1,0 +1,290 @@
+//! Function kinds: the one table that says, for every kind, its documented name, its group
+//! and its options and response types, plus the traits the macros check signatures with.
+
+use crate::error::{ExtensionError, Failure};
+use crate::registry::Reply;
+use crate::types::Json;
+use crate::hooks::*;
+use crate::types::Record;
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+use serde_json::Value;
+
+/// A group of a module (PROTOCOL.md section 3.3): where a grouped request (`type` present)
+/// looks a function up.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Group {
+    /// `hooks` (`type: "hook"`).
+    Hooks,
+    /// `wrappers` (`type: "wrapper"`).
+    Wrappers,
+    /// `installer` (`type: "installer"`).
+    Installer,
+    /// `uninstaller` (`type: "uninstaller"`).
+    Uninstaller,
+    /// `settings` (`type: "setting"`).
+    Settings,
+    /// `utilities` (`type: "utility"`).
+    Utilities,
+}
+
+impl Group {
+    /// Every group, in the order of the protocol's table.
+    pub const ALL: [Group; 6] = [
+        Group::Hooks,
+        Group::Wrappers,
+        Group::Installer,
+        Group::Uninstaller,
+        Group::Settings,
+        Group::Utilities,
+    ];
+
+    /// The module property this group is (`hooks`, `wrappers`, ...).
+    pub fn property(self) -> &'static str {
+        match self {
+            Group::Hooks => "hooks",
+            Group::Wrappers => "wrappers",
+            Group::Installer => "installer",
+            Group::Uninstaller => "uninstaller",
+            Group::Settings => "settings",
+            Group::Utilities => "utilities",
+        }
+    }
+
+    /// The group a module property names, if it is one of ours.
+    pub fn from_property(property: &str) -> Option<Group> {
+        Group::ALL.into_iter().find(|g| g.property() == property)
+    }
+
+    /// The group a request's `type` selects: `hook` → `hooks`, `wrapper` → `wrappers`,
+    /// `setting` → `settings`, `utility` → `utilities`, anything else used verbatim.
+    pub fn from_type(type_: &str) -> Option<Group> {
+        let property = match type_ {
+            "hook" => "hooks",
+            "wrapper" => "wrappers",
+            "setting" => "settings",
+            "utility" => "utilities",
+            other => other,
+        };
+        Group::from_property(property)
+    }
+}
+
+/// A kind of extension function. Implemented by the marker types in [`kinds`] (named after
+/// their attribute, so compiler messages read `#[pre_save_page]`).
+pub trait Kind: 'static {
+    /// The name the documentation uses (`preSavePage`).
+    const NAME: &'static str;
+    /// The group the kind belongs to; `None` when the function chooses (or has none).
+    const GROUP: Option<Group>;
+    /// The options type, as shown in messages.
+    type Options;
+    /// The response type, as shown in messages.
+    type Response;
+}
+
+/// The options type of a kind. `Expected` is the kind's options type, shown in the message.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not the options type of a `#[{K}]` function",
+    label = "expected `{Expected}` here",
+    note = "a `#[{K}]` function takes one argument, its options, by value: `{Expected}` (a record type of your own may replace `serde_json::Value` as its type parameter)"
+)]
+pub trait OptionsFor<K, Expected>: DeserializeOwned + Send + 'static {
+    /// For kinds whose response has one element per record: the field holding the records
+    /// (as named on the wire) and how many there are.
+    fn record_count(&self) -> Option<(&'static str, usize)> {
+        None
+    }
+}
+
+/// The response type of a kind. `Expected` is the kind's response type, shown in the message.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not the response type of a `#[{K}]` function",
+    label = "expected `{Expected}` here",
+    note = "a `#[{K}]` function returns `Result<{Expected}, E>` where `E` is `ExtensionError` or any `std::error::Error`"
+)]
+pub trait ResponseFor<K, Expected>: Send + 'static {
+    /// For kinds whose response has one element per record: how many elements it has.
+    fn record_count(&self) -> Option<usize> {
+        None
+    }
+
+    /// Encodes the response: its compact JSON, or no value.
+    fn encode(&self) -> Result<Reply, Failure>;
+}
+
+/// A function's whole return type, when it is not spelled `Result<_, _>`.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not a valid return type for a `#[{K}]` function",
+    label = "expected `Result<{Expected}, E>` here",
+    note = "a `#[{K}]` function returns `Result<{Expected}, E>` where `E` is `ExtensionError` or any `std::error::Error`"
+)]
+pub trait ReturnFor<K, Expected> {
+    /// The success type.
+    type Response: ResponseFor<K, Expected>;
+    /// The error type.
+    type Error: IntoExtensionError;
+    /// The value as a `Result`.
+    fn into_result(self) -> Result<Self::Response, Self::Error>;
+}
+
+#[diagnostic::do_not_recommend]
+impl<K, X, R: ResponseFor<K, X>, E: IntoExtensionError> ReturnFor<K, X> for Result<R, E> {
+    type Response = R;
+    type Error = E;
+    fn into_result(self) -> Result<R, E> {
+        self
+    }
+}
+
+/// An error type a function may return: [`ExtensionError`] or any `std::error::Error`.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot be the error type of an extension function",
+    label = "expected `ExtensionError` or a type implementing `std::error::Error` here",
+    note = "return `ExtensionError` (it carries `code` and `message`), or implement `std::error::Error` for `{Self}` (for example with `thiserror`)"
+)]
+pub trait IntoExtensionError: 'static {
+    /// Converts into the error integrator.io receives.
+    fn into_extension_error(self) -> ExtensionError;
+}
+
+impl IntoExtensionError for ExtensionError {
+    fn into_extension_error(self) -> ExtensionError {
+        self
+    }
+}
+
+impl<E: std::error::Error + 'static> IntoExtensionError for E {
+    fn into_extension_error(self) -> ExtensionError {
+        ExtensionError::from_error(&self)
+    }
+}
+
+/// Declares the kinds: one row each, giving the marker (the attribute's name), the
+/// documented name, the group, and the options and response types (`counting` names the
+/// records a response must answer one element each for).
+macro_rules! kinds {
+    (
+        markers only: [$($(#[$only_doc:meta])* $only:ident;)*]
+        $(
+        $(#[$doc:meta])*
+        $marker:ident: $name:literal in $group:expr,
+            options <$($og:ident),*> $options:ty => $shown_options:ty $(, counting $field:ident as $wire:literal)?;
+            response <$($rg:ident),*> $response:ty => $shown_response:ty $(, $counted:ident)?;
+    )*) => {
+        /// Marker types of the function kinds, one per attribute macro.
+        pub mod kinds {
+            $(
+                $(#[$doc])*
+                #[allow(non_camel_case_types)]
+                #[derive(Debug)]
+                pub enum $marker {}
+            )*
+            $(
+                $(#[$only_doc])*
+                #[allow(non_camel_case_types)]
+                #[derive(Debug)]
+                pub enum $only {}
+            )*
+        }
+
+        $(
+            impl Kind for kinds::$marker {
+                const NAME: &'static str = $name;
+                const GROUP: Option<Group> = $group;
+                type Options = $shown_options;
+                type Response = $shown_response;
+            }
+
+            impl<$($og: Record),*> OptionsFor<kinds::$marker, $shown_options> for $options {
+                $(fn record_count(&self) -> Option<(&'static str, usize)> {
+                    Some(($wire, self.$field.len()))
+                })?
+            }
+
+            impl<$($rg: Record),*> ResponseFor<kinds::$marker, $shown_response> for $response {
+                $(fn record_count(&self) -> Option<usize> {
+                    let $counted = self;
+                    Some($counted.len())
+                })?
+
+                fn encode(&self) -> Result<Reply, Failure> {
+                    crate::__private::encode(self)
+                }
+            }
+        )*
+    };
+}
+
+kinds! {
+    markers only: [
+        /// `#[json_function]`: free-form JSON (its impls below are blanket impls).
+        json_function;
+    ]
+    /// `#[pre_save_page]`: a page an export produced, before it is saved.
+    pre_save_page: "preSavePage" in Some(Group::Hooks),
+        options <R> PreSavePageOptions<R> => PreSavePageOptions;
+        response <R> PreSavePageResponse<R> => PreSavePageResponse;
+    /// `#[pre_map]`: records before mapping, one result per record.
+    pre_map: "preMap" in Some(Group::Hooks),
+        options <R> PreMapOptions<R> => PreMapOptions, counting data as "data";
+        response <R> Vec<MapResult<R>> => PreMapResponse, counted;
+    /// `#[post_map]`: records after mapping, one result per record.
+    post_map: "postMap" in Some(Group::Hooks),
+        options <R> PostMapOptions<R> => PostMapOptions, counting post_map_data as "postMapData";
+        response <R> Vec<MapResult<R>> => PostMapResponse, counted;
+    /// `#[post_submit]`: what the import application answered, one element per record.
+    post_submit: "postSubmit" in Some(Group::Hooks),
+        options <R> PostSubmitOptions<R> => PostSubmitOptions, counting response_data as "responseData";
+        response <> Vec<ResponseData> => PostSubmitResponse, counted;
+    /// `#[post_response_map]`: records after response mapping, one element per record.
+    post_response_map: "postResponseMap" in Some(Group::Hooks),
+        options <R> PostResponseMapOptions<R> => PostResponseMapOptions, counting post_response_map_data as "postResponseMapData";
+        response <R> Vec<R> => PostResponseMapResponse, counted;
+    /// `#[post_aggregate]`: after an aggregated file was delivered; answers nothing.
+    post_aggregate: "postAggregate" in Some(Group::Hooks),
+        options <> PostAggregateOptions => PostAggregateOptions;
+        response <> () => ();
+}
+
+/// `#[json_function]`: free-form JSON in any group (or none), `Value` or any serde type in,
+/// any serialisable value or nothing (`()`) out.
+impl Kind for kinds::json_function {
+    const NAME: &'static str = "function";
+    const GROUP: Option<Group> = None;
+    type Options = Value;
+    type Response = Value;
+}
+
+impl<T: DeserializeOwned + Send + 'static> OptionsFor<kinds::json_function, Value> for T {}
+
+/// Any JSON value.
+impl ResponseFor<kinds::json_function, Value> for Value {
+    fn encode(&self) -> Result<Reply, Failure> {
+        crate::__private::encode(self)
+    }
+}
+
+/// No value: an empty HTTP body, `null` on Lambda.
+impl ResponseFor<kinds::json_function, Value> for () {
+    fn encode(&self) -> Result<Reply, Failure> {
+        Ok(Reply::NoValue)
+    }
+}
+
+/// A value, or no value for `None`.
+impl ResponseFor<kinds::json_function, Value> for Option<Value> {
+    fn encode(&self) -> Result<Reply, Failure> {
+        match self {
+            Some(value) => crate::__private::encode(value),
+            None => Ok(Reply::NoValue),
+        }
+    }
+}
+
+/// Any serialisable type of your own.
+impl<T: Serialize + Send + 'static> ResponseFor<kinds::json_function, Value> for Json<T> {
+    fn encode(&self) -> Result<Reply, Failure> {
+        crate::__private::encode(&self.0)
+    }
+}

@@ -1,0 +1,182 @@
+//! The link-time registry: every annotated function adds one [`Registration`] through
+//! `inventory`; [`Registry`] indexes them and rejects ambiguous sets at start-up.
+
+use crate::error::Failure;
+use crate::kind::Group;
+use serde_json::value::RawValue;
+use std::collections::BTreeMap;
+use std::fmt;
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::OnceLock;
+
+/// A call under way: resolves to the encoded result or the failure.
+pub type Pending = Pin<Box<dyn Future<Output = Result<Reply, Failure>> + Send>>;
+
+/// The type-erased entry point of a registered function: decodes the options text into the
+/// function's options type, runs the function, encodes what it returned.
+pub type Invoke = fn(&RawValue) -> Pending;
+
+/// What a function answered, already encoded as compact JSON.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Reply {
+    /// The function completed with no value (`Result<(), E>`): an empty HTTP body.
+    NoValue,
+    /// The compact JSON text of the result.
+    Json(Vec<u8>),
+}
+
+impl Reply {
+    /// The JSON text, or `None` for no value.
+    pub fn as_json(&self) -> Option<&str> {
+        match self {
+            Reply::NoValue => None,
+            // Only `serde_json` writes these bytes, and it writes UTF-8.
+            Reply::Json(bytes) => std::str::from_utf8(bytes).ok(),
+        }
+    }
+}
+
+/// One registered function. Built by the attribute macros; you do not write these by hand.
+#[derive(Debug)]
+pub struct Registration {
+    /// The wire name (`function` in the envelope).
+    pub name: &'static str,
+    /// The group for `type` requests; `None` means reachable by flat requests only.
+    pub group: Option<Group>,
+    /// The documented kind (`preSavePage`, or `function` for free-form JSON functions).
+    pub kind: &'static str,
+    /// Path of the Rust function, for messages.
+    pub rust_path: &'static str,
+    /// Source file of the function.
+    pub file: &'static str,
+    /// Source line of the function.
+    pub line: u32,
+    /// How to call it.
+    pub invoke: Invoke,
+}
+
+impl Registration {
+    /// `path (file:line)`, for messages.
+    pub fn location(&self) -> String {
+        format!("{} ({}:{})", self.rust_path, self.file, self.line)
+    }
+}
+
+inventory::collect!(Registration);
+
+/// Why the registered functions cannot be served.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum RegistryError {
+    /// Nothing is registered: the crate defining the functions is not linked.
+    Empty,
+    /// Two functions answer the same request.
+    Duplicate {
+        /// `hooks.name` or, for two groups, the bare name.
+        name: String,
+        /// The first function's location.
+        first: String,
+        /// The second function's location.
+        second: String,
+    },
+}
+
+impl fmt::Display for RegistryError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            RegistryError::Empty => f.write_str(
+                "no extension functions are registered in this binary. The crate that defines \
+                 them is probably not linked: a dependency that is only listed in Cargo.toml and \
+                 never named in code is left out by the linker. Name it once in the binary, for \
+                 example `use my_functions as _;` in main.rs, and check that each function \
+                 carries an attribute such as `#[pre_save_page]`.",
+            ),
+            RegistryError::Duplicate {
+                name,
+                first,
+                second,
+            } => write!(
+                f,
+                "two extension functions are registered as `{name}`: {first} and {second}. \
+                 Rename one with `name = \"...\"` in its attribute."
+            ),
+        }
+    }
+}
+
+impl std::error::Error for RegistryError {}
+
+/// The registered functions, indexed by (group, name) and by name alone.
+#[derive(Debug)]
+pub struct Registry {
+    grouped: BTreeMap<(Group, &'static str), &'static Registration>,
+    flat: BTreeMap<&'static str, &'static Registration>,
+}
+
+impl Registry {
+    /// The functions linked into this binary, checked once and shared.
+    pub fn global() -> Result<&'static Registry, RegistryError> {
+        static GLOBAL: OnceLock<Result<Registry, RegistryError>> = OnceLock::new();
+        GLOBAL
+            .get_or_init(|| Registry::new(inventory::iter::<Registration>))
+            .as_ref()
+            .map_err(Clone::clone)
+    }
+
+    /// Indexes `registrations`. Fails when there are none, or when two would answer the same
+    /// grouped request or the same flat request (a flat request names only the function).
+    pub fn new(
+        registrations: impl IntoIterator<Item = &'static Registration>,
+    ) -> Result<Self, RegistryError> {
+        let mut all: Vec<&'static Registration> = registrations.into_iter().collect();
+        if all.is_empty() {
+            return Err(RegistryError::Empty);
+        }
+        // Link order is not stable: sort so that messages name the functions consistently.
+        all.sort_by_key(|r| (r.file, r.line, r.name));
+        let mut grouped = BTreeMap::new();
+        let mut flat: BTreeMap<&'static str, &'static Registration> = BTreeMap::new();
+        for r in all {
+            if let Some(group) = r.group {
+                if let Some(first) = grouped.insert((group, r.name), r) {
+                    return Err(duplicate(format!("{}.{}", group.property(), r.name), first, r));
+                }
+            }
+            if let Some(first) = flat.insert(r.name, r) {
+                return Err(duplicate(r.name.to_owned(), first, r));
+            }
+        }
+        Ok(Registry { grouped, flat })
+    }
+
+    /// The function a grouped request (`type` present) names.
+    pub fn grouped(&self, group: Group, name: &str) -> Option<&'static Registration> {
+        self.grouped.get(&(group, name)).copied()
+    }
+
+    /// The function a flat request (no `type`) names.
+    pub fn flat(&self, name: &str) -> Option<&'static Registration> {
+        self.flat.get(name).copied()
+    }
+
+    /// Whether any function lives in `group`.
+    pub fn has_group(&self, group: Group) -> bool {
+        self.grouped
+            .range((group, "")..)
+            .next()
+            .is_some_and(|((g, _), _)| *g == group)
+    }
+
+    /// Every function, by name.
+    pub fn iter(&self) -> impl Iterator<Item = &'static Registration> + '_ {
+        self.flat.values().copied()
+    }
+}
+
+fn duplicate(name: String, first: &Registration, second: &Registration) -> RegistryError {
+    RegistryError::Duplicate {
+        name,
+        first: first.location(),
+        second: second.location(),
+    }
+}

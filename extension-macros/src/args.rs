@@ -1,0 +1,148 @@
+//! The attribute's arguments: `name = "wireName"` and, for `#[json_function]`,
+//! `group = "hooks"`. Every mistake is collected, not just the first.
+
+use crate::kinds::{KindSpec, GROUPS};
+use proc_macro2::{Span, TokenStream};
+use syn::parse::{ParseStream, Parser};
+use syn::{Ident, LitStr, Token};
+
+/// Parsed arguments.
+#[derive(Default)]
+pub struct Args {
+    /// `name = "..."`, validated.
+    pub name: Option<(String, Span)>,
+    /// `group = "..."`: the variant name of `Group`.
+    pub group: Option<&'static str>,
+}
+
+/// Parses `tokens`, pushing every error into `errors`.
+pub fn parse(spec: &KindSpec, tokens: TokenStream, errors: &mut Vec<syn::Error>) -> Args {
+    let mut args = Args::default();
+    let parser = |input: ParseStream| {
+        while !input.is_empty() {
+            let key: Ident = input.parse()?;
+            let _: Token![=] = input.parse().map_err(|e| {
+                syn::Error::new(e.span(), format!("expected `{key} = \"...\"`"))
+            })?;
+            let value: LitStr = input.parse().map_err(|e| {
+                syn::Error::new(e.span(), format!("expected a string literal: `{key} = \"...\"`"))
+            })?;
+            let seen = match key.to_string().as_str() {
+                "name" => {
+                    match validate_name(&value.value()) {
+                        Ok(()) => {}
+                        Err(message) => errors.push(syn::Error::new(value.span(), message)),
+                    }
+                    args.name.replace((value.value(), value.span())).is_some()
+                }
+                "group" if spec.takes_group => {
+                    let variant = group_variant(&value.value());
+                    if variant.is_none() {
+                        let known: Vec<String> =
+                            GROUPS.iter().map(|(p, _, _)| format!("`{p}`")).collect();
+                        errors.push(syn::Error::new(
+                            value.span(),
+                            format!(
+                                "unknown group `{}`: expected one of {}",
+                                value.value(),
+                                known.join(", ")
+                            ),
+                        ));
+                    }
+                    let seen = args.group.is_some();
+                    args.group = variant.or(args.group);
+                    seen
+                }
+                _ => {
+                    let accepted = if spec.takes_group {
+                        "`name = \"...\"` and `group = \"...\"`"
+                    } else {
+                        "only `name = \"...\"`"
+                    };
+                    errors.push(syn::Error::new(
+                        key.span(),
+                        format!("unknown argument `{key}`: `#[{}]` accepts {accepted}", spec.attr),
+                    ));
+                    false
+                }
+            };
+            if seen {
+                errors.push(syn::Error::new(key.span(), format!("`{key}` is given twice")));
+            }
+            if !input.is_empty() {
+                let _: Token![,] = input.parse()?;
+            }
+        }
+        Ok(())
+    };
+    if let Err(e) = parser.parse2(tokens) {
+        errors.push(e);
+    }
+    args
+}
+
+fn group_variant(group: &str) -> Option<&'static str> {
+    GROUPS
+        .iter()
+        .find(|(property, type_, _)| *property == group || *type_ == group)
+        .map(|(_, _, variant)| *variant)
+}
+
+/// A wire name must be something integrator.io can send as `function`: a JavaScript
+/// identifier.
+pub fn validate_name(name: &str) -> Result<(), String> {
+    let mut chars = name.chars();
+    let valid = match chars.next() {
+        None => false,
+        Some(first) => {
+            (first.is_ascii_alphabetic() || first == '_' || first == '$')
+                && chars.all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '$')
+        }
+    };
+    if valid {
+        Ok(())
+    } else {
+        Err(format!(
+            "`{name}` is not a valid function name: use ASCII letters, digits, `_` and `$`, not starting with a digit"
+        ))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::kinds::{JSON_FUNCTION, PRE_SAVE_PAGE};
+    use quote::quote;
+
+    fn errors_of(spec: &KindSpec, tokens: TokenStream) -> (Args, Vec<String>) {
+        let mut errors = Vec::new();
+        let args = parse(spec, tokens, &mut errors);
+        (args, errors.iter().map(ToString::to_string).collect())
+    }
+
+    #[test]
+    fn accepts_names_and_groups() {
+        let (args, errors) = errors_of(&JSON_FUNCTION, quote!(name = "doSomething", group = "hook"));
+        assert!(errors.is_empty(), "{errors:?}");
+        assert_eq!(args.name.unwrap().0, "doSomething");
+        assert_eq!(args.group, Some("Hooks"));
+    }
+
+    #[test]
+    fn collects_every_mistake() {
+        let (_, errors) = errors_of(&PRE_SAVE_PAGE, quote!(name = "1x", group = "hooks", name = "y"));
+        assert_eq!(errors.len(), 3, "{errors:?}");
+        assert!(errors[0].contains("not a valid function name"));
+        assert!(errors[1].contains("unknown argument `group`"));
+        assert!(errors[2].contains("given twice"));
+    }
+
+    #[test]
+    fn names_are_javascript_identifiers() {
+        assert!(validate_name("preSavePage").is_ok());
+        assert!(validate_name("$x_1").is_ok());
+        for bad in ["", "1a", "a-b", "a b", "é"] {
+            assert!(validate_name(bad).is_err(), "{bad}");
+        }
+    }
+}

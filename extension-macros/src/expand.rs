@@ -1,0 +1,173 @@
+//! The expansion: the user's function unchanged, then, inside `const _`, a type-erased entry
+//! point whose calls carry the type checks (each bound spanned at the user's own type) and
+//! its `inventory` registration.
+
+use crate::args::{self, Args};
+use crate::kinds::KindSpec;
+use crate::signature::{self, split_result, Signature};
+use proc_macro2::{Ident, Span, TokenStream};
+use quote::{format_ident, quote, quote_spanned};
+use syn::ext::IdentExt;
+use syn::ReturnType;
+
+/// Expands `#[attr(args)] item` for one kind. Never fails: errors become `compile_error!`s
+/// next to the unchanged function, so that the IDE keeps seeing it.
+pub fn expand(spec: &KindSpec, args: TokenStream, item: TokenStream) -> TokenStream {
+    let mut errors = Vec::new();
+    let args = args::parse(spec, args, &mut errors);
+    let signature = signature::parse(spec.attr, item.clone(), &mut errors);
+    if let Some(sig) = &signature {
+        if let ReturnType::Default = sig.output {
+            errors.push(syn::Error::new(
+                sig.args_span,
+                format!(
+                    "a `#[{}]` function must return `{}`",
+                    spec.attr, spec.returns
+                ),
+            ));
+        }
+    }
+    let mut out = item;
+    match (signature, errors.is_empty()) {
+        (Some(sig), true) => out.extend(registration(spec, &args, &sig)),
+        _ => out.extend(errors.into_iter().map(syn::Error::into_compile_error)),
+    }
+    out
+}
+
+fn registration(spec: &KindSpec, args: &Args, sig: &Signature) -> TokenStream {
+    let kind_marker = format_ident!("{}", spec.attr);
+    let kind = quote!(::extension_core::__private::kinds::#kind_marker);
+    let ident = &sig.ident;
+    let rust_name = ident.unraw().to_string();
+    let wire = args.name.as_ref().map_or(rust_name.clone(), |(n, _)| n.clone());
+    let group = if spec.takes_group {
+        match args.group {
+            Some(variant) => {
+                let variant = Ident::new(variant, Span::call_site());
+                quote!(::core::option::Option::Some(::extension_core::__private::Group::#variant))
+            }
+            None => quote!(::core::option::Option::None),
+        }
+    } else {
+        quote!(<#kind as ::extension_core::__private::Kind>::GROUP)
+    };
+    let (Some(options), ReturnType::Type(_, output)) = (&sig.options, &sig.output) else {
+        unreachable!("checked before expanding");
+    };
+    let respond = match split_result(output) {
+        Some((ok, err)) => quote! {
+            ::extension_core::__private::respond::<#kind, #ok, #err>(__extension_result, __extension_expect)
+        },
+        None => quote! {
+            ::extension_core::__private::respond_return::<#kind, #output>(__extension_result, __extension_expect)
+        },
+    };
+    let run = if sig.asyncness.is_some() {
+        // Spanned at the function's name: a future that is not `Send` is reported there,
+        // with the compiler's notes pointing at the `.await` that holds the culprit.
+        let call = quote_spanned! {ident.span()=>
+            ::extension_core::__private::send(#ident(__extension_options))
+        };
+        quote! {
+            let __extension_call = #call;
+            ::extension_core::__private::pending(async move {
+                let __extension_result = __extension_call.await;
+                #respond
+            })
+        }
+    } else {
+        quote! {
+            let __extension_result = #ident(__extension_options);
+            ::extension_core::__private::ready(#respond)
+        }
+    };
+    let line = quote_spanned!(ident.span()=> ::core::line!());
+    quote! {
+        #[doc(hidden)]
+        const _: () = {
+            fn __extension_invoke(
+                __extension_raw: &::extension_core::__private::RawValue,
+            ) -> ::extension_core::__private::Pending {
+                let (__extension_options, __extension_expect) =
+                    match ::extension_core::__private::decode::<#kind, #options>(__extension_raw, #wire) {
+                        ::core::result::Result::Ok(decoded) => decoded,
+                        ::core::result::Result::Err(failure) => {
+                            return ::extension_core::__private::ready(::core::result::Result::Err(failure));
+                        }
+                    };
+                #run
+            }
+            ::extension_core::__private::inventory::submit! {
+                ::extension_core::__private::Registration {
+                    name: #wire,
+                    group: #group,
+                    kind: <#kind as ::extension_core::__private::Kind>::NAME,
+                    rust_path: ::core::concat!(::core::module_path!(), "::", #rust_name),
+                    file: ::core::file!(),
+                    line: #line,
+                    invoke: __extension_invoke,
+                }
+            }
+        };
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::kinds::{JSON_FUNCTION, PRE_SAVE_PAGE};
+
+    fn expand_str(spec: &KindSpec, args: TokenStream, item: TokenStream) -> String {
+        expand(spec, args, item).to_string()
+    }
+
+    #[test]
+    fn registers_under_the_rust_name_or_the_given_one() {
+        let item = quote!(fn tag(o: PreSavePageOptions) -> Result<PreSavePageResponse, ExtensionError> { todo() });
+        let out = expand_str(&PRE_SAVE_PAGE, quote!(), item.clone());
+        assert!(out.contains("name : \"tag\""), "{out}");
+        assert!(out.starts_with(&item.to_string()), "the function comes first, unchanged");
+        let out = expand_str(&PRE_SAVE_PAGE, quote!(name = "preSavePageFunction"), item);
+        assert!(out.contains("name : \"preSavePageFunction\""), "{out}");
+    }
+
+    #[test]
+    fn splits_result_so_each_part_is_checked_on_its_own() {
+        let out = expand_str(
+            &PRE_SAVE_PAGE,
+            quote!(),
+            quote!(async fn f(o: A) -> Result<B, C> { x }),
+        );
+        assert!(out.contains("respond :: < :: extension_core :: __private :: kinds :: pre_save_page , B , C >"), "{out}");
+        let out = expand_str(&PRE_SAVE_PAGE, quote!(), quote!(fn f(o: A) -> MyResult<B> { x }));
+        assert!(out.contains("respond_return"), "{out}");
+    }
+
+    #[test]
+    fn every_error_is_reported_and_the_function_still_emitted() {
+        let item = quote!(unsafe fn f<T>(&self, a: A, b: B) { body });
+        let out = expand_str(&JSON_FUNCTION, quote!(group = "nope", bogus = "1"), item.clone());
+        assert!(out.starts_with(&item.to_string()), "{out}");
+        for message in [
+            "unknown group `nope`",
+            "unknown argument `bogus`",
+            "cannot be an `unsafe fn`",
+            "cannot be generic",
+            "cannot take `self`",
+            "takes exactly one argument",
+            "must return",
+        ] {
+            assert!(out.contains(message), "missing {message:?} in {out}");
+        }
+        assert!(!out.contains("inventory"), "no registration when the signature is wrong");
+    }
+
+    #[test]
+    fn non_functions_are_rejected_but_kept() {
+        let item = quote!(struct NotAFunction;);
+        let out = expand_str(&PRE_SAVE_PAGE, quote!(), item.clone());
+        assert!(out.starts_with(&item.to_string()));
+        assert!(out.contains("goes on a function"), "{out}");
+    }
+}

@@ -1,0 +1,1 @@
+//! Host crate of the workspace-level tests (see `tests/`).
