@@ -1,0 +1,42 @@
+//! Functions defined in another crate (`examples/typed-hooks`) are registered here once that
+//! crate is linked. Also run in release (`lto = "fat"`, `codegen-units = 1`) by the README's
+//! test command, where the linker is most eager to drop what looks unused.
+
+mod common;
+
+use common::*;
+use extension_core::serde_json::json;
+use typed_hooks as _;
+
+#[test]
+fn hooks_of_another_crate_are_found_and_called() {
+    let d = diy();
+    let names: Vec<_> = d.registry().iter().map(|r| r.name).collect();
+    assert_eq!(names, ["explain_failures", "file_delivered", "preSavePage", "validate_orders"]);
+
+    let body = json!({"diy": true, "type": "hook", "function": "preSavePage",
+        "options": {"data": [{"name": "ada"}], "errors": [{"code": "c", "message": "m", "source": "s"}]}});
+    assert_eq!(
+        call(&d, &body),
+        Ok(Some(json!({"data": [{"name": "ADA", "processed": true}], "errors": [{"code": "c", "message": "m", "source": "s"}]})))
+    );
+
+    let body = json!({"diy": true, "function": "validate_orders",
+        "options": {"data": [{"id": "o1", "total_cents": 5, "note": "kept"}, {"id": "o2", "total_cents": 0}]}});
+    assert_eq!(
+        call(&d, &body),
+        Ok(Some(json!([
+            {"data": {"id": "o1", "total_cents": 5, "note": "kept"}},
+            {"errors": [{"code": "invalid_total", "message": "order o2 has no positive total"}]}
+        ])))
+    );
+
+    // A record that does not fit the user's record type names the field.
+    let body = json!({"diy": true, "function": "validate_orders", "options": {"data": [{"id": 5, "total_cents": 1}]}});
+    let Err((422, errors)) = call(&d, &body) else { panic!("should fail") };
+    assert!(errors[0].1.contains("field `data[0].id`"), "{errors:?}");
+
+    let body = json!({"diy": true, "type": "hook", "function": "file_delivered",
+        "options": {"postAggregateData": {"success": true, "_json": {"fileName": "a.csv"}}}});
+    assert_eq!(call(&d, &body), Ok(None));
+}
