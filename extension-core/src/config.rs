@@ -74,7 +74,10 @@ impl Configuration {
             (true, None) => Ok(Configuration::diy()),
             (false, Some(Value::Object(map))) => Configuration::connectors(map.keys().cloned()),
             (false, Some(Value::Array(items))) => Configuration::connectors(
-                items.iter().map(crate::js::to_js_string).collect::<Vec<_>>(),
+                items
+                    .iter()
+                    .map(crate::js::to_js_string)
+                    .collect::<Vec<_>>(),
             ),
             (false, Some(_)) => Err(no_connector_modules()),
         }
@@ -117,24 +120,34 @@ mod tests {
 
     #[test]
     fn section_2_1_checks_in_order() {
-        let missing = ("missing_parameter".into(), "Options parameter is not provided.".into());
+        let missing = (
+            "missing_parameter".into(),
+            "Options parameter is not provided.".into(),
+        );
         assert_eq!(check(json!({})), Err(missing.clone()));
         assert_eq!(check(json!(true)), Err(missing.clone()));
         assert_eq!(check(json!(5)), Err(missing));
         assert_eq!(
             check(json!({"port": 7000})),
-            Err(("missing_required_field".into(), "Either DIY or connectors field needs to be set.".into()))
+            Err((
+                "missing_required_field".into(),
+                "Either DIY or connectors field needs to be set.".into()
+            ))
         );
         assert_eq!(
             check(json!({"diy": true, "connectors": {"a": {}}})),
             Err((
                 "invalid_configuration".into(),
-                "The configuration object should only have one of the diy or connectors field.".into()
+                "The configuration object should only have one of the diy or connectors field."
+                    .into()
             ))
         );
         assert_eq!(
             check(json!({"connectors": {}})),
-            Err(("invalid_field".into(), "No connector modules provided in the connectors field.".into()))
+            Err((
+                "invalid_field".into(),
+                "No connector modules provided in the connectors field.".into()
+            ))
         );
         assert!(check(json!({"diy": {}})).unwrap().is_diy());
         let c = check(json!({"connectors": {"c1": {}, "c2": {}}})).unwrap();

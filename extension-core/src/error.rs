@@ -213,7 +213,10 @@ mod tests {
     fn code_can_be_set_explicitly() {
         let r: Result<u8, _> = "x".parse::<u8>();
         let e = r.code("bad_number").unwrap_err();
-        assert_eq!(e.to_item(), ErrorItem::new("bad_number", "invalid digit found in string"));
+        assert_eq!(
+            e.to_item(),
+            ErrorItem::new("bad_number", "invalid digit found in string")
+        );
     }
 
     #[test]

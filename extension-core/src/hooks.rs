@@ -64,16 +64,28 @@ pub struct PreSavePageOptions<R = Value> {
     #[serde(rename = "_exportId", default, skip_serializing_if = "Option::is_none")]
     pub export_id: Option<String>,
     /// The export's connection.
-    #[serde(rename = "_connectionId", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "_connectionId",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub connection_id: Option<String>,
     /// The running flow.
     #[serde(rename = "_flowId", default, skip_serializing_if = "Option::is_none")]
     pub flow_id: Option<String>,
     /// The running integration.
-    #[serde(rename = "_integrationId", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "_integrationId",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub integration_id: Option<String>,
     /// The parent of the running integration.
-    #[serde(rename = "_parentIntegrationId", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "_parentIntegrationId",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub parent_integration_id: Option<String>,
     /// Custom settings in scope.
     #[serde(default, skip_serializing_if = "Value::is_null")]
@@ -188,16 +200,28 @@ pub struct PreMapOptions<R = Value> {
     #[serde(rename = "_importId", default, skip_serializing_if = "Option::is_none")]
     pub import_id: Option<String>,
     /// The import's connection.
-    #[serde(rename = "_connectionId", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "_connectionId",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub connection_id: Option<String>,
     /// The running flow.
     #[serde(rename = "_flowId", default, skip_serializing_if = "Option::is_none")]
     pub flow_id: Option<String>,
     /// The running integration.
-    #[serde(rename = "_integrationId", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "_integrationId",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub integration_id: Option<String>,
     /// The parent of the running integration.
-    #[serde(rename = "_parentIntegrationId", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "_parentIntegrationId",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub parent_integration_id: Option<String>,
     /// Custom settings in scope.
     #[serde(default, skip_serializing_if = "Value::is_null")]
@@ -230,16 +254,28 @@ pub struct PostMapOptions<R = Value> {
     #[serde(rename = "_importId", default, skip_serializing_if = "Option::is_none")]
     pub import_id: Option<String>,
     /// The import's connection.
-    #[serde(rename = "_connectionId", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "_connectionId",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub connection_id: Option<String>,
     /// The running flow.
     #[serde(rename = "_flowId", default, skip_serializing_if = "Option::is_none")]
     pub flow_id: Option<String>,
     /// The running integration.
-    #[serde(rename = "_integrationId", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "_integrationId",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub integration_id: Option<String>,
     /// The parent of the running integration.
-    #[serde(rename = "_parentIntegrationId", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "_parentIntegrationId",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub parent_integration_id: Option<String>,
     /// Custom settings in scope.
     #[serde(default, skip_serializing_if = "Value::is_null")]
@@ -308,16 +344,28 @@ pub struct PostSubmitOptions<R = Value> {
     #[serde(rename = "_importId", default, skip_serializing_if = "Option::is_none")]
     pub import_id: Option<String>,
     /// The import's connection.
-    #[serde(rename = "_connectionId", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "_connectionId",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub connection_id: Option<String>,
     /// The running flow.
     #[serde(rename = "_flowId", default, skip_serializing_if = "Option::is_none")]
     pub flow_id: Option<String>,
     /// The running integration.
-    #[serde(rename = "_integrationId", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "_integrationId",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub integration_id: Option<String>,
     /// The parent of the running integration.
-    #[serde(rename = "_parentIntegrationId", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "_parentIntegrationId",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub parent_integration_id: Option<String>,
     /// Custom settings in scope.
     #[serde(default, skip_serializing_if = "Value::is_null")]
@@ -362,16 +410,28 @@ pub struct PostResponseMapOptions<R = Value> {
     #[serde(rename = "_importId", default, skip_serializing_if = "Option::is_none")]
     pub import_id: Option<String>,
     /// The resource's connection.
-    #[serde(rename = "_connectionId", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "_connectionId",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub connection_id: Option<String>,
     /// The running flow.
     #[serde(rename = "_flowId", default, skip_serializing_if = "Option::is_none")]
     pub flow_id: Option<String>,
     /// The running integration.
-    #[serde(rename = "_integrationId", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "_integrationId",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub integration_id: Option<String>,
     /// The parent of the running integration.
-    #[serde(rename = "_parentIntegrationId", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "_parentIntegrationId",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub parent_integration_id: Option<String>,
     /// Custom settings in scope.
     #[serde(default, skip_serializing_if = "Value::is_null")]
@@ -423,16 +483,28 @@ pub struct PostAggregateOptions {
     #[serde(rename = "_importId", default, skip_serializing_if = "Option::is_none")]
     pub import_id: Option<String>,
     /// The import's connection.
-    #[serde(rename = "_connectionId", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "_connectionId",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub connection_id: Option<String>,
     /// The running flow.
     #[serde(rename = "_flowId", default, skip_serializing_if = "Option::is_none")]
     pub flow_id: Option<String>,
     /// The running integration.
-    #[serde(rename = "_integrationId", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "_integrationId",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub integration_id: Option<String>,
     /// The parent of the running integration.
-    #[serde(rename = "_parentIntegrationId", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "_parentIntegrationId",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub parent_integration_id: Option<String>,
     /// Custom settings in scope.
     #[serde(default, skip_serializing_if = "Value::is_null")]

@@ -124,10 +124,24 @@ mod tests {
 
     #[test]
     fn truthiness_follows_javascript() {
-        for v in [json!(null), json!(false), json!(0), json!(0.0), json!(-0.0), json!("")] {
+        for v in [
+            json!(null),
+            json!(false),
+            json!(0),
+            json!(0.0),
+            json!(-0.0),
+            json!(""),
+        ] {
             assert!(!truthy(&v), "{v} is falsy");
         }
-        for v in [json!(true), json!(1), json!("false"), json!("0"), json!({}), json!([])] {
+        for v in [
+            json!(true),
+            json!(1),
+            json!("false"),
+            json!("0"),
+            json!({}),
+            json!([]),
+        ] {
             assert!(truthy(&v), "{v} is truthy");
         }
     }

@@ -2,9 +2,9 @@
 //! and its options and response types, plus the traits the macros check signatures with.
 
 use crate::error::{ExtensionError, Failure};
+use crate::hooks::*;
 use crate::registry::Reply;
 use crate::types::Json;
-use crate::hooks::*;
 use crate::types::Record;
 use serde::de::DeserializeOwned;
 use serde::Serialize;

@@ -48,8 +48,7 @@ pub use time::ExportTime;
 
 /// The attribute macros: see each one's documentation.
 pub use extension_macros::{
-    json_function, post_aggregate, post_map, post_response_map, post_submit, pre_map,
-    pre_save_page,
+    json_function, post_aggregate, post_map, post_response_map, post_submit, pre_map, pre_save_page,
 };
 
 /// `serde_json`, re-exported so that your code and ours agree on one version.

@@ -139,7 +139,11 @@ impl Registry {
         for r in all {
             if let Some(group) = r.group {
                 if let Some(first) = grouped.insert((group, r.name), r) {
-                    return Err(duplicate(format!("{}.{}", group.property(), r.name), first, r));
+                    return Err(duplicate(
+                        format!("{}.{}", group.property(), r.name),
+                        first,
+                        r,
+                    ));
                 }
             }
             if let Some(first) = flat.insert(r.name, r) {

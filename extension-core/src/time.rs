@@ -191,7 +191,9 @@ pub(crate) fn deserialize_optional<'de, D: Deserializer<'de>>(
             if v.is_empty() {
                 return Ok(None);
             }
-            ExportTime::parse(v).map(Some).ok_or_else(|| E::custom(invalid(v)))
+            ExportTime::parse(v)
+                .map(Some)
+                .ok_or_else(|| E::custom(invalid(v)))
         }
     }
     deserializer.deserialize_any(V)
@@ -370,13 +372,26 @@ mod tests {
         assert_eq!(iso("2020-01-01 10:20"), "2020-01-01T10:20:00.000Z");
         assert_eq!(iso("2020-02-29T23:59:59.9999Z"), "2020-02-29T23:59:59.999Z");
         assert_eq!(iso("1969-12-31T23:59:59.999Z"), "1969-12-31T23:59:59.999Z");
-        assert_eq!(iso("+275760-09-13T00:00:00Z"), "+275760-09-13T00:00:00.000Z");
-        assert_eq!(ExportTime::parse("2020-01-01T00:00:00Z").unwrap().millis(), 1_577_836_800_000);
+        assert_eq!(
+            iso("+275760-09-13T00:00:00Z"),
+            "+275760-09-13T00:00:00.000Z"
+        );
+        assert_eq!(
+            ExportTime::parse("2020-01-01T00:00:00Z").unwrap().millis(),
+            1_577_836_800_000
+        );
     }
 
     #[test]
     fn rejects_what_is_not_a_date() {
-        for s in ["garbage", "2019-02-29", "2020-13-01", "2020-01-01T25:00", "2020-01-01T10", "2020-01-01Z1"] {
+        for s in [
+            "garbage",
+            "2019-02-29",
+            "2020-13-01",
+            "2020-01-01T25:00",
+            "2020-01-01T10",
+            "2020-01-01Z1",
+        ] {
             assert!(ExportTime::parse(s).is_none(), "{s}");
         }
     }
@@ -386,7 +401,9 @@ mod tests {
         assert_eq!(ExportTime::from_json(&json!("")), Ok(None));
         assert_eq!(ExportTime::from_json(&json!(0)), Ok(None));
         assert_eq!(ExportTime::from_json(&json!(null)), Ok(None));
-        let t = ExportTime::from_json(&json!(1_577_836_800_000_i64)).unwrap().unwrap();
+        let t = ExportTime::from_json(&json!(1_577_836_800_000_i64))
+            .unwrap()
+            .unwrap();
         assert_eq!(t.to_iso_string(), "2020-01-01T00:00:00.000Z");
         assert!(ExportTime::from_json(&json!("garbage")).is_err());
         assert!(ExportTime::from_json(&json!({})).is_err());

@@ -21,11 +21,18 @@ pub fn parse(spec: &KindSpec, tokens: TokenStream, errors: &mut Vec<syn::Error>)
     let parser = |input: ParseStream| {
         while !input.is_empty() {
             let key: Ident = input.parse()?;
-            let _: Token![=] = input.parse().map_err(|e| {
-                syn::Error::new(e.span(), format!("expected `{key} = \"...\"`"))
+            // At the end of the arguments, syn's error would span the whole attribute: point
+            // at the last token written instead.
+            let eq: Token![=] = input.parse().map_err(|e| {
+                let span = if input.is_empty() { key.span() } else { e.span() };
+                syn::Error::new(span, format!("expected `{key} = \"...\"`"))
             })?;
             let value: LitStr = input.parse().map_err(|e| {
-                syn::Error::new(e.span(), format!("expected a string literal: `{key} = \"...\"`"))
+                let span = if input.is_empty() { eq.span } else { e.span() };
+                syn::Error::new(
+                    span,
+                    format!("expected a string literal: `{key} = \"...\"`"),
+                )
             })?;
             let seen = match key.to_string().as_str() {
                 "name" => {
@@ -61,13 +68,19 @@ pub fn parse(spec: &KindSpec, tokens: TokenStream, errors: &mut Vec<syn::Error>)
                     };
                     errors.push(syn::Error::new(
                         key.span(),
-                        format!("unknown argument `{key}`: `#[{}]` accepts {accepted}", spec.attr),
+                        format!(
+                            "unknown argument `{key}`: `#[{}]` accepts {accepted}",
+                            spec.attr
+                        ),
                     ));
                     false
                 }
             };
             if seen {
-                errors.push(syn::Error::new(key.span(), format!("`{key}` is given twice")));
+                errors.push(syn::Error::new(
+                    key.span(),
+                    format!("`{key}` is given twice"),
+                ));
             }
             if !input.is_empty() {
                 let _: Token![,] = input.parse()?;
@@ -122,7 +135,8 @@ mod tests {
 
     #[test]
     fn accepts_names_and_groups() {
-        let (args, errors) = errors_of(&JSON_FUNCTION, quote!(name = "doSomething", group = "hook"));
+        let (args, errors) =
+            errors_of(&JSON_FUNCTION, quote!(name = "doSomething", group = "hook"));
         assert!(errors.is_empty(), "{errors:?}");
         assert_eq!(args.name.unwrap().0, "doSomething");
         assert_eq!(args.group, Some("Hooks"));
@@ -130,7 +144,10 @@ mod tests {
 
     #[test]
     fn collects_every_mistake() {
-        let (_, errors) = errors_of(&PRE_SAVE_PAGE, quote!(name = "1x", group = "hooks", name = "y"));
+        let (_, errors) = errors_of(
+            &PRE_SAVE_PAGE,
+            quote!(name = "1x", group = "hooks", name = "y"),
+        );
         assert_eq!(errors.len(), 3, "{errors:?}");
         assert!(errors[0].contains("not a valid function name"));
         assert!(errors[1].contains("unknown argument `group`"));

@@ -40,7 +40,10 @@ fn registration(spec: &KindSpec, args: &Args, sig: &Signature) -> TokenStream {
     let kind = quote!(::extension_core::__private::kinds::#kind_marker);
     let ident = &sig.ident;
     let rust_name = ident.unraw().to_string();
-    let wire = args.name.as_ref().map_or(rust_name.clone(), |(n, _)| n.clone());
+    let wire = args
+        .name
+        .as_ref()
+        .map_or(rust_name.clone(), |(n, _)| n.clone());
     let group = if spec.takes_group {
         match args.group {
             Some(variant) => {
@@ -124,10 +127,17 @@ mod tests {
 
     #[test]
     fn registers_under_the_rust_name_or_the_given_one() {
-        let item = quote!(fn tag(o: PreSavePageOptions) -> Result<PreSavePageResponse, ExtensionError> { todo() });
+        let item = quote!(
+            fn tag(o: PreSavePageOptions) -> Result<PreSavePageResponse, ExtensionError> {
+                todo()
+            }
+        );
         let out = expand_str(&PRE_SAVE_PAGE, quote!(), item.clone());
         assert!(out.contains("name : \"tag\""), "{out}");
-        assert!(out.starts_with(&item.to_string()), "the function comes first, unchanged");
+        assert!(
+            out.starts_with(&item.to_string()),
+            "the function comes first, unchanged"
+        );
         let out = expand_str(&PRE_SAVE_PAGE, quote!(name = "preSavePageFunction"), item);
         assert!(out.contains("name : \"preSavePageFunction\""), "{out}");
     }
@@ -137,17 +147,42 @@ mod tests {
         let out = expand_str(
             &PRE_SAVE_PAGE,
             quote!(),
-            quote!(async fn f(o: A) -> Result<B, C> { x }),
+            quote!(
+                async fn f(o: A) -> Result<B, C> {
+                    x
+                }
+            ),
         );
-        assert!(out.contains("respond :: < :: extension_core :: __private :: kinds :: pre_save_page , B , C >"), "{out}");
-        let out = expand_str(&PRE_SAVE_PAGE, quote!(), quote!(fn f(o: A) -> MyResult<B> { x }));
+        assert!(
+            out.contains(
+                "respond :: < :: extension_core :: __private :: kinds :: pre_save_page , B , C >"
+            ),
+            "{out}"
+        );
+        let out = expand_str(
+            &PRE_SAVE_PAGE,
+            quote!(),
+            quote!(
+                fn f(o: A) -> MyResult<B> {
+                    x
+                }
+            ),
+        );
         assert!(out.contains("respond_return"), "{out}");
     }
 
     #[test]
     fn every_error_is_reported_and_the_function_still_emitted() {
-        let item = quote!(unsafe fn f<T>(&self, a: A, b: B) { body });
-        let out = expand_str(&JSON_FUNCTION, quote!(group = "nope", bogus = "1"), item.clone());
+        let item = quote!(
+            unsafe fn f<T>(&self, a: A, b: B) {
+                body
+            }
+        );
+        let out = expand_str(
+            &JSON_FUNCTION,
+            quote!(group = "nope", bogus = "1"),
+            item.clone(),
+        );
         assert!(out.starts_with(&item.to_string()), "{out}");
         for message in [
             "unknown group `nope`",
@@ -160,12 +195,17 @@ mod tests {
         ] {
             assert!(out.contains(message), "missing {message:?} in {out}");
         }
-        assert!(!out.contains("inventory"), "no registration when the signature is wrong");
+        assert!(
+            !out.contains("inventory"),
+            "no registration when the signature is wrong"
+        );
     }
 
     #[test]
     fn non_functions_are_rejected_but_kept() {
-        let item = quote!(struct NotAFunction;);
+        let item = quote!(
+            struct NotAFunction;
+        );
         let out = expand_str(&PRE_SAVE_PAGE, quote!(), item.clone());
         assert!(out.starts_with(&item.to_string()));
         assert!(out.contains("goes on a function"), "{out}");

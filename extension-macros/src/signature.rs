@@ -35,7 +35,9 @@ pub fn parse(attr: &str, item: TokenStream, errors: &mut Vec<syn::Error>) -> Opt
                 let t: Token![const] = input.parse()?;
                 errors.push(syn::Error::new(
                     t.span,
-                    format!("`#[{attr}]` cannot be a `const fn`: extension functions run at run time"),
+                    format!(
+                        "`#[{attr}]` cannot be a `const fn`: extension functions run at run time"
+                    ),
                 ));
             } else if input.peek(Token![unsafe]) {
                 let t: Token![unsafe] = input.parse()?;
@@ -86,7 +88,10 @@ pub fn parse(attr: &str, item: TokenStream, errors: &mut Vec<syn::Error>) -> Opt
         match input.parse::<TokenTree>()? {
             TokenTree::Group(g) if g.delimiter() == Delimiter::Brace => {}
             other => {
-                return Err(syn::Error::new(other.span(), "expected the function's body `{ ... }`"))
+                return Err(syn::Error::new(
+                    other.span(),
+                    "expected the function's body `{ ... }`",
+                ))
             }
         }
         Ok(Some(Signature {
@@ -116,7 +121,6 @@ fn arguments(
     let mut types = Vec::new();
     let mut count = 0;
     while !input.is_empty() {
-        count += 1;
         let mut pattern = TokenStream::new();
         let mut receiver = None;
         while !input.is_empty() && !input.peek(Token![,]) {
@@ -133,6 +137,10 @@ fn arguments(
                 receiver = Some(tt.span());
             }
             pattern.extend([tt]);
+        }
+        // A receiver has its own message: it does not count as an argument too.
+        if receiver.is_none() {
+            count += 1;
         }
         if let Some(self_span) = receiver {
             errors.push(syn::Error::new(

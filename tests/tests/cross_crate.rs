@@ -12,13 +12,23 @@ use typed_hooks as _;
 fn hooks_of_another_crate_are_found_and_called() {
     let d = diy();
     let names: Vec<_> = d.registry().iter().map(|r| r.name).collect();
-    assert_eq!(names, ["explain_failures", "file_delivered", "preSavePage", "validate_orders"]);
+    assert_eq!(
+        names,
+        [
+            "explain_failures",
+            "file_delivered",
+            "preSavePage",
+            "validate_orders"
+        ]
+    );
 
     let body = json!({"diy": true, "type": "hook", "function": "preSavePage",
         "options": {"data": [{"name": "ada"}], "errors": [{"code": "c", "message": "m", "source": "s"}]}});
     assert_eq!(
         call(&d, &body),
-        Ok(Some(json!({"data": [{"name": "ADA", "processed": true}], "errors": [{"code": "c", "message": "m", "source": "s"}]})))
+        Ok(Some(
+            json!({"data": [{"name": "ADA", "processed": true}], "errors": [{"code": "c", "message": "m", "source": "s"}]})
+        ))
     );
 
     let body = json!({"diy": true, "function": "validate_orders",
@@ -33,7 +43,9 @@ fn hooks_of_another_crate_are_found_and_called() {
 
     // A record that does not fit the user's record type names the field.
     let body = json!({"diy": true, "function": "validate_orders", "options": {"data": [{"id": 5, "total_cents": 1}]}});
-    let Err((422, errors)) = call(&d, &body) else { panic!("should fail") };
+    let Err((422, errors)) = call(&d, &body) else {
+        panic!("should fail")
+    };
     assert!(errors[0].1.contains("field `data[0].id`"), "{errors:?}");
 
     let body = json!({"diy": true, "type": "hook", "function": "file_delivered",

@@ -72,7 +72,8 @@ fn module_selection_rows() {
     let body = json!({"_connectorId": "c2", "type": "hook", "function": "doSomething", "options": options});
     assert_eq!(call(&connectors(&["c1"]), &body), errors(&[A2]));
     assert_eq!(call(&diy(), &body), errors(&[A2]));
-    let body = json!({"connectorId": "c1", "type": "hook", "function": "doSomething", "options": options});
+    let body =
+        json!({"connectorId": "c1", "type": "hook", "function": "doSomething", "options": options});
     assert_eq!(call(&connectors(&["c1"]), &body), errors(&[A3]));
     // Inherited JavaScript names are not connectors here.
     let body = json!({"_connectorId": "toString", "function": "doSomething", "options": options});
@@ -108,7 +109,8 @@ fn function_field_rows() {
 #[test]
 fn options_rows() {
     for falsy in [json!(null), json!(0), json!(""), json!(false)] {
-        let body = json!({"diy": true, "type": "hook", "function": "doSomething", "options": falsy});
+        let body =
+            json!({"diy": true, "type": "hook", "function": "doSomething", "options": falsy});
         assert_eq!(call(&diy(), &body), errors(&[C1]), "options {falsy}");
     }
     let body = json!({"diy": true, "type": "hook", "function": "doSomething"});
@@ -118,7 +120,10 @@ fn options_rows() {
         call(&diy(), &hook("doSomething", json!({}))),
         Ok(Some(json!([{"function": "doSomething"}])))
     );
-    assert_eq!(call(&diy(), &hook("doSomething", json!([]))), Ok(Some(json!([[]]))));
+    assert_eq!(
+        call(&diy(), &hook("doSomething", json!([]))),
+        Ok(Some(json!([[]])))
+    );
 }
 
 #[test]
@@ -126,22 +131,43 @@ fn group_and_function_lookup() {
     let d = diy();
     // `type` mapping and verbatim group names.
     for type_ in ["hook", "hooks"] {
-        let body = json!({"diy": true, "type": type_, "function": "doSomething", "options": {"a": 1}});
-        assert_eq!(call(&d, &body), Ok(Some(json!([{"a": 1, "function": "doSomething"}]))));
+        let body =
+            json!({"diy": true, "type": type_, "function": "doSomething", "options": {"a": 1}});
+        assert_eq!(
+            call(&d, &body),
+            Ok(Some(json!([{"a": 1, "function": "doSomething"}])))
+        );
     }
-    let body = json!({"diy": true, "type": "utility", "function": "myUtility", "options": {"a": 1}});
-    assert_eq!(call(&d, &body), Ok(Some(json!({"a": 1, "function": "myUtility"}))));
+    let body =
+        json!({"diy": true, "type": "utility", "function": "myUtility", "options": {"a": 1}});
+    assert_eq!(
+        call(&d, &body),
+        Ok(Some(json!({"a": 1, "function": "myUtility"})))
+    );
     // Flat: no type, the function is found by name across the module.
     let body = json!({"diy": true, "function": "refreshMetadata", "options": {"a": 1}});
-    assert_eq!(call(&d, &body), Ok(Some(json!({"a": 1, "function": "refreshMetadata"}))));
+    assert_eq!(
+        call(&d, &body),
+        Ok(Some(json!({"a": 1, "function": "refreshMetadata"})))
+    );
     // object_not_found names the type as sent.
-    for (type_, shown) in [("foo", "foo"), ("constructor", "constructor"), ("hooksx", "hooksx")] {
+    for (type_, shown) in [
+        ("foo", "foo"),
+        ("constructor", "constructor"),
+        ("hooksx", "hooksx"),
+    ] {
         let body = json!({"diy": true, "type": type_, "function": "doSomething", "options": {}});
         let message = format!("The object {shown} doesn't exist in the module.");
         assert_eq!(call(&d, &body), fails_with("object_not_found", &message));
     }
     let body = json!({"diy": true, "type": 5, "function": "doSomething", "options": {}});
-    assert_eq!(call(&d, &body), fails_with("object_not_found", "The object 5 doesn't exist in the module."));
+    assert_eq!(
+        call(&d, &body),
+        fails_with(
+            "object_not_found",
+            "The object 5 doesn't exist in the module."
+        )
+    );
     // invalid_function: unknown names, inherited JavaScript names, another group's function.
     for (type_, function) in [
         (json!("hook"), "nope"),
@@ -151,21 +177,34 @@ fn group_and_function_lookup() {
         (json!("wrapper"), "doSomething"),
     ] {
         let body = json!({"diy": true, "type": type_, "function": function, "options": {}});
-        assert_eq!(call(&d, &body), errors(&[INVALID_FUNCTION]), "{type_} {function}");
+        assert_eq!(
+            call(&d, &body),
+            errors(&[INVALID_FUNCTION]),
+            "{type_} {function}"
+        );
     }
 }
 
 #[test]
 fn function_errors_are_mapped() {
     let d = diy();
-    assert_eq!(call(&d, &hook("doSomethingError", json!({}))), fails_with("my_error", "doSomethingError"));
-    assert_eq!(call(&d, &hook("failWithCodeAndName", json!({}))), fails_with("c1", "m1"));
+    assert_eq!(
+        call(&d, &hook("doSomethingError", json!({}))),
+        fails_with("my_error", "doSomethingError")
+    );
+    assert_eq!(
+        call(&d, &hook("failWithCodeAndName", json!({}))),
+        fails_with("c1", "m1")
+    );
     let body = json!({"diy": true, "type": "wrapper", "function": "pingError", "options": {}});
     assert_eq!(call(&d, &body), fails_with("pingCode", "pingMessage"));
     let body = json!({"diy": true, "type": "setting", "function": "persistSettings", "options": {"error": true}});
     assert_eq!(call(&d, &body), fails_with("Error", "persistSettings"));
     let body = json!({"diy": true, "type": "setting", "function": "persistSettings", "options": {"error": false}});
-    assert_eq!(call(&d, &body), Ok(Some(json!({"error": false, "function": "persistSettings"}))));
+    assert_eq!(
+        call(&d, &body),
+        Ok(Some(json!({"error": false, "function": "persistSettings"})))
+    );
 }
 
 #[test]
@@ -175,7 +214,10 @@ fn a_panic_is_a_422_and_the_next_call_works() {
         call(&d, &hook("throwSynchronously", json!({}))),
         fails_with("function_panicked", "The extension function panicked: boom")
     );
-    assert_eq!(call(&d, &hook("echoResponse", json!({"resp": 1}))), Ok(Some(json!(1))));
+    assert_eq!(
+        call(&d, &hook("echoResponse", json!({"resp": 1}))),
+        Ok(Some(json!(1)))
+    );
 }
 
 #[test]
@@ -189,14 +231,23 @@ fn async_functions_complete() {
 #[test]
 fn unserialisable_results_are_rejected() {
     assert_eq!(
-        call(&diy(), &hook("respondWithNonSearializableObject", json!({}))),
-        fails_with("invalid_extension_response", "Extension response is not serializable.")
+        call(
+            &diy(),
+            &hook("respondWithNonSearializableObject", json!({}))
+        ),
+        fails_with(
+            "invalid_extension_response",
+            "Extension response is not serializable."
+        )
     );
     // Reported alone, even when a size limit would also fail.
     let body = json!({"diy": true, "type": "hook", "function": "respondWithNonSearializableObject", "options": {}, "maxResponseSize": 1});
     assert_eq!(
         call(&diy(), &body),
-        fails_with("invalid_extension_response", "Extension response is not serializable.")
+        fails_with(
+            "invalid_extension_response",
+            "Extension response is not serializable."
+        )
     );
 }
 
@@ -204,7 +255,12 @@ fn unserialisable_results_are_rejected() {
 fn result_encodings() {
     let d = diy();
     assert_eq!(call(&d, &hook("echoResponse", json!({}))), Ok(None));
-    for (resp, text) in [(json!(null), "null"), (json!("abc"), "\"abc\""), (json!(5), "5"), (json!({"a": [1]}), "{\"a\":[1]}")] {
+    for (resp, text) in [
+        (json!(null), "null"),
+        (json!("abc"), "\"abc\""),
+        (json!(5), "5"),
+        (json!({"a": [1]}), "{\"a\":[1]}"),
+    ] {
         let body = hook("echoResponse", json!({"resp": resp})).to_string();
         assert_eq!(call_raw(&d, &body).as_deref(), Some(text));
     }
@@ -219,40 +275,76 @@ fn echo_with_limit(resp: Value, limit: Option<Value>) -> Answer {
 }
 
 fn too_big(limit: &str) -> Answer {
-    fails_with("response_size_exceeded", &format!("response stream exceeded limit of {limit} bytes."))
+    fails_with(
+        "response_size_exceeded",
+        &format!("response stream exceeded limit of {limit} bytes."),
+    )
 }
 
 #[test]
 fn size_rule_edges() {
     // "abc" is 5 units: at the limit passes, one less fails.
-    assert_eq!(echo_with_limit(json!("abc"), Some(json!(5))), Ok(Some(json!("abc"))));
+    assert_eq!(
+        echo_with_limit(json!("abc"), Some(json!(5))),
+        Ok(Some(json!("abc")))
+    );
     assert_eq!(echo_with_limit(json!("abc"), Some(json!(4))), too_big("4"));
     // é is one UTF-16 unit (two UTF-8 bytes): "é" is 3.
-    assert_eq!(echo_with_limit(json!("é"), Some(json!(3))), Ok(Some(json!("é"))));
+    assert_eq!(
+        echo_with_limit(json!("é"), Some(json!(3))),
+        Ok(Some(json!("é")))
+    );
     assert_eq!(echo_with_limit(json!("é"), Some(json!(2))), too_big("2"));
     // An emoji is a surrogate pair: "😀" is 4 (6 bytes).
-    assert_eq!(echo_with_limit(json!("😀"), Some(json!(4))), Ok(Some(json!("😀"))));
+    assert_eq!(
+        echo_with_limit(json!("😀"), Some(json!(4))),
+        Ok(Some(json!("😀")))
+    );
     assert_eq!(echo_with_limit(json!("😀"), Some(json!(3))), too_big("3"));
     // The core unit-test sizes.
-    assert_eq!(echo_with_limit(json!({"abc": "def"}), Some(json!(13))), Ok(Some(json!({"abc": "def"}))));
-    assert_eq!(echo_with_limit(json!({"abc": "def"}), Some(json!(12))), too_big("12"));
+    assert_eq!(
+        echo_with_limit(json!({"abc": "def"}), Some(json!(13))),
+        Ok(Some(json!({"abc": "def"})))
+    );
+    assert_eq!(
+        echo_with_limit(json!({"abc": "def"}), Some(json!(12))),
+        too_big("12")
+    );
     let nested = json!({"1": {"depot_id": null, "hierarchy_node_id": null}});
-    assert_eq!(echo_with_limit(nested.clone(), Some(json!(48))), Ok(Some(nested.clone())));
+    assert_eq!(
+        echo_with_limit(nested.clone(), Some(json!(48))),
+        Ok(Some(nested.clone()))
+    );
     assert_eq!(echo_with_limit(nested, Some(json!(47))), too_big("47"));
-    assert_eq!(echo_with_limit(json!(null), Some(json!(4))), Ok(Some(json!(null))));
+    assert_eq!(
+        echo_with_limit(json!(null), Some(json!(4))),
+        Ok(Some(json!(null)))
+    );
     assert_eq!(echo_with_limit(json!(true), Some(json!(3))), too_big("3"));
 }
 
 #[test]
 fn size_limit_javascript_coercions() {
     // A numeric string is compared as a number and printed as sent.
-    assert_eq!(echo_with_limit(json!("abc"), Some(json!("3"))), too_big("3"));
+    assert_eq!(
+        echo_with_limit(json!("abc"), Some(json!("3"))),
+        too_big("3")
+    );
     // 0 is falsy: the default applies.
-    assert_eq!(echo_with_limit(json!("abc"), Some(json!(0))), Ok(Some(json!("abc"))));
+    assert_eq!(
+        echo_with_limit(json!("abc"), Some(json!(0))),
+        Ok(Some(json!("abc")))
+    );
     // A non-numeric string never fails.
-    assert_eq!(echo_with_limit(json!("abc"), Some(json!("abc"))), Ok(Some(json!("abc"))));
+    assert_eq!(
+        echo_with_limit(json!("abc"), Some(json!("abc"))),
+        Ok(Some(json!("abc")))
+    );
     // A negative limit rejects every result, even no value.
-    assert_eq!(echo_with_limit(json!("abc"), Some(json!(-1))), too_big("-1"));
+    assert_eq!(
+        echo_with_limit(json!("abc"), Some(json!(-1))),
+        too_big("-1")
+    );
     let body = json!({"diy": true, "type": "hook", "function": "echoResponse", "options": {}, "maxResponseSize": -1});
     assert_eq!(call(&diy(), &body), too_big("-1"));
 }
@@ -261,7 +353,10 @@ fn size_limit_javascript_coercions() {
 fn default_limit_is_5_mib_of_utf16_units() {
     // A string of N characters serialises to N + 2 units.
     let at_limit = "x".repeat(5_242_880 - 2);
-    assert_eq!(echo_with_limit(json!(at_limit), None).map(|v| v.is_some()), Ok(true));
+    assert_eq!(
+        echo_with_limit(json!(at_limit), None).map(|v| v.is_some()),
+        Ok(true)
+    );
     let over = "x".repeat(5_242_880 - 1);
     assert_eq!(echo_with_limit(json!(over), None), too_big("5242880"));
     // Two-byte characters count once: 3 MiB of bytes, within the limit.
@@ -289,7 +384,15 @@ fn export_times_are_instants_in_typed_options() {
     assert_eq!(seen["extra"], json!({"somethingNew": {"kept": true}}));
     assert_eq!(seen["bearerTokenDebug"], "Some(BearerToken(<redacted>))");
     // Falsy export times are no time at all.
-    let answer = call(&diy(), &hook("echo_typed", json!({"lastExportDateTime": "", "currentExportDateTime": 0}))).unwrap().unwrap();
+    let answer = call(
+        &diy(),
+        &hook(
+            "echo_typed",
+            json!({"lastExportDateTime": "", "currentExportDateTime": 0}),
+        ),
+    )
+    .unwrap()
+    .unwrap();
     assert_eq!(answer["data"][0]["lastExportDateTime"], Value::Null);
     assert_eq!(answer["data"][0]["currentExportDateTime"], Value::Null);
 }
@@ -322,10 +425,26 @@ fn options_that_do_not_fit_name_the_field() {
     let d = diy();
     let cases = [
         (json!({"data": 5}), "field `data`", "expected a sequence"),
-        (json!({"pageIndex": "x"}), "field `pageIndex`", "expected u64"),
-        (json!({"errors": [{"code": 5}]}), "field `errors[0].code`", "expected a string"),
-        (json!({"lastExportDateTime": "garbage"}), "field `lastExportDateTime`", "ISO-8601"),
-        (json!({"_exportId": 7}), "field `_exportId`", "expected a string"),
+        (
+            json!({"pageIndex": "x"}),
+            "field `pageIndex`",
+            "expected u64",
+        ),
+        (
+            json!({"errors": [{"code": 5}]}),
+            "field `errors[0].code`",
+            "expected a string",
+        ),
+        (
+            json!({"lastExportDateTime": "garbage"}),
+            "field `lastExportDateTime`",
+            "ISO-8601",
+        ),
+        (
+            json!({"_exportId": 7}),
+            "field `_exportId`",
+            "expected a string",
+        ),
     ];
     for (options, field, expected) in cases {
         let Err((422, errors)) = call(&d, &hook("echo_typed", options.clone())) else {
@@ -334,11 +453,25 @@ fn options_that_do_not_fit_name_the_field() {
         assert_eq!(errors.len(), 1);
         let (code, message) = &errors[0];
         assert_eq!(code, "invalid_field");
-        assert!(message.starts_with("Invalid options for echo_typed (preSavePage): "), "{message}");
-        assert!(message.contains(field) && message.contains(expected), "{message}");
+        assert!(
+            message.starts_with("Invalid options for echo_typed (preSavePage): "),
+            "{message}"
+        );
+        assert!(
+            message.contains(field) && message.contains(expected),
+            "{message}"
+        );
     }
-    let Err((422, errors)) = call(&d, &hook("echo_typed", json!([1]))) else { panic!() };
-    assert!(errors[0].1.contains("the options: invalid type: sequence, expected struct"), "{:?}", errors);
+    let Err((422, errors)) = call(&d, &hook("echo_typed", json!([1]))) else {
+        panic!()
+    };
+    assert!(
+        errors[0]
+            .1
+            .contains("the options: invalid type: sequence, expected struct"),
+        "{:?}",
+        errors
+    );
 }
 
 #[test]
@@ -363,7 +496,10 @@ fn configuration_from_json_feeds_the_dispatcher() {
     let config = Configuration::from_json(&json!({"connectors": {"c9": {}}})).unwrap();
     let d = Dispatcher::new(config).unwrap();
     let body = json!({"_connectorId": "c9", "function": "myUtility", "options": {"k": 1}});
-    assert_eq!(call(&d, &body), Ok(Some(json!({"k": 1, "function": "myUtility"}))));
+    assert_eq!(
+        call(&d, &body),
+        Ok(Some(json!({"k": 1, "function": "myUtility"})))
+    );
 }
 
 #[test]

@@ -39,20 +39,33 @@ fn two_functions_in_one_group_are_a_startup_error_naming_both() {
         }
     );
     let message = err.to_string();
-    assert!(message.contains("my_crate::FIRST (src/lib.rs:10) and my_crate::SECOND (src/lib.rs:20)"), "{message}");
-    assert!(message.contains("name = \\\"...\\\"") || message.contains("name = \"...\""), "{message}");
+    assert!(
+        message.contains("my_crate::FIRST (src/lib.rs:10) and my_crate::SECOND (src/lib.rs:20)"),
+        "{message}"
+    );
+    assert!(
+        message.contains("name = \\\"...\\\"") || message.contains("name = \"...\""),
+        "{message}"
+    );
 }
 
 #[test]
 fn one_name_in_two_groups_is_ambiguous_for_flat_requests() {
     let err = Registry::new([&FIRST, &OTHER_GROUP]).unwrap_err();
-    assert!(matches!(err, RegistryError::Duplicate { ref name, .. } if name == "sameName"), "{err}");
+    assert!(
+        matches!(err, RegistryError::Duplicate { ref name, .. } if name == "sameName"),
+        "{err}"
+    );
 }
 
 #[test]
 fn lookups() {
-    let registry: &'static Registry = Box::leak(Box::new(Registry::new([&FIRST, &FLAT_ONLY]).unwrap()));
-    assert_eq!(registry.grouped(Group::Hooks, "sameName").map(|r| r.line), Some(10));
+    let registry: &'static Registry =
+        Box::leak(Box::new(Registry::new([&FIRST, &FLAT_ONLY]).unwrap()));
+    assert_eq!(
+        registry.grouped(Group::Hooks, "sameName").map(|r| r.line),
+        Some(10)
+    );
     assert_eq!(registry.flat("sameName").map(|r| r.line), Some(10));
     assert!(registry.grouped(Group::Wrappers, "sameName").is_none());
     assert!(registry.has_group(Group::Hooks) && !registry.has_group(Group::Wrappers));

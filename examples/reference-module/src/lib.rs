@@ -20,9 +20,7 @@ fn set_function(mut options: Value, name: &str) -> Value {
 }
 
 fn error_requested(options: &Value) -> bool {
-    options
-        .get("error")
-        .is_some_and(extension_core::js::truthy)
+    options.get("error").is_some_and(extension_core::js::truthy)
 }
 
 #[json_function(group = "hooks", name = "doSomething")]
@@ -148,9 +146,12 @@ fn sleep(duration: Duration) -> Sleep {
     }
 }
 
+/// Whether the timer fired, and whom to wake when it does.
+type TimerState = Arc<Mutex<(bool, Option<Waker>)>>;
+
 struct Sleep {
     duration: Duration,
-    state: Option<Arc<Mutex<(bool, Option<Waker>)>>>,
+    state: Option<TimerState>,
 }
 
 impl Future for Sleep {
@@ -159,7 +160,7 @@ impl Future for Sleep {
     fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
         let duration = self.duration;
         let state = self.state.get_or_insert_with(|| {
-            let state = Arc::new(Mutex::new((false, None::<Waker>)));
+            let state: TimerState = Arc::new(Mutex::new((false, None)));
             let timer = Arc::clone(&state);
             std::thread::spawn(move || {
                 std::thread::sleep(duration);

@@ -44,7 +44,12 @@ fn main() -> ExitCode {
     eprintln!("registered functions:");
     for f in dispatcher.registry().iter() {
         let group = f.group.map_or("(flat only)", |g| g.property());
-        eprintln!("  {:<24} {:<16} {group:<12} {}", f.name, f.kind, f.location());
+        eprintln!(
+            "  {:<24} {:<16} {group:<12} {}",
+            f.name,
+            f.kind,
+            f.location()
+        );
     }
     match block_on(dispatcher.call_json(&envelope)) {
         Ok(Reply::Json(body)) => {

@@ -26,7 +26,11 @@ pub fn call_text(dispatcher: &Dispatcher, body: &str) -> Answer {
         Ok(Reply::Json(bytes)) => Ok(Some(serde_json::from_slice(&bytes).expect("valid JSON"))),
         Err(failure) => Err((
             failure.status_code,
-            failure.errors.into_iter().map(|e| (e.code, e.message)).collect(),
+            failure
+                .errors
+                .into_iter()
+                .map(|e| (e.code, e.message))
+                .collect(),
         )),
     }
 }
@@ -46,13 +50,36 @@ pub fn fails_with(code: &str, message: &str) -> Answer {
 }
 
 pub fn errors(list: &[(&str, &str)]) -> Answer {
-    Err((422, list.iter().map(|(c, m)| ((*c).to_owned(), (*m).to_owned())).collect()))
+    Err((
+        422,
+        list.iter()
+            .map(|(c, m)| ((*c).to_owned(), (*m).to_owned()))
+            .collect(),
+    ))
 }
 
-pub const A1: (&str, &str) = ("missing_required_field", "DIY is not configured in the extension configuration.");
+pub const A1: (&str, &str) = (
+    "missing_required_field",
+    "DIY is not configured in the extension configuration.",
+);
 pub const A2: (&str, &str) = ("invalid_field", "The _connectorId set in the extension options does't match any of the _connectorId's present in extension configuration.");
-pub const A3: (&str, &str) = ("missing_required_field", "Need to set either the diy or _connectorId field in extension options.");
-pub const B1: (&str, &str) = ("missing_required_field", "Missing required field function in the extension options.");
-pub const B2: (&str, &str) = ("invalid_field", "The function field in the extension options must be of type string.");
-pub const C1: (&str, &str) = ("missing_required_field", "Function options haven't been provided.");
-pub const INVALID_FUNCTION: (&str, &str) = ("invalid_function", "The function passed in the extension options doesn't map to a function.");
+pub const A3: (&str, &str) = (
+    "missing_required_field",
+    "Need to set either the diy or _connectorId field in extension options.",
+);
+pub const B1: (&str, &str) = (
+    "missing_required_field",
+    "Missing required field function in the extension options.",
+);
+pub const B2: (&str, &str) = (
+    "invalid_field",
+    "The function field in the extension options must be of type string.",
+);
+pub const C1: (&str, &str) = (
+    "missing_required_field",
+    "Function options haven't been provided.",
+);
+pub const INVALID_FUNCTION: (&str, &str) = (
+    "invalid_function",
+    "The function passed in the extension options doesn't map to a function.",
+);

@@ -1,0 +1,73 @@
+#!/usr/bin/env bash
+# Compile-time cost of the attributes: generates two crates of 200 preSavePage functions,
+# one with `#[pre_save_page]` on each and one with the same plain functions, both depending
+# on extension-core, and times
+#   1. a cold `cargo build` of each (fresh target dir: dependencies included), and
+#   2. a rebuild of the crate alone (dependencies already built), 3 times, median.
+# Prints both ratios (annotated / plain). Usage: scripts/compile-time.sh [N_FUNCTIONS]
+set -euo pipefail
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+N=${1:-200}
+WORK=${WORK:-$(mktemp -d /tmp/extension-compile-time.XXXXXX)}
+PROFILE=${PROFILE:-dev}
+
+gen() { # gen NAME ATTRIBUTE
+  local dir=$WORK/$1
+  mkdir -p "$dir/src"
+  cat >"$dir/Cargo.toml" <<TOML
+[package]
+name = "$1"
+version = "0.0.0"
+edition = "2021"
+publish = false
+
+[dependencies]
+extension-core = { path = "$ROOT/extension-core" }
+
+[workspace]
+TOML
+  {
+    echo "#![allow(dead_code)]"
+    echo "use extension_core::prelude::*;"
+    for i in $(seq 1 "$N"); do
+      [ -n "$2" ] && echo "$2"
+      cat <<RS
+pub fn hook_$i(options: PreSavePageOptions) -> Result<PreSavePageResponse, ExtensionError> {
+    let mut data = options.data;
+    for record in &mut data {
+        record["hook"] = json!($i);
+    }
+    Ok(PreSavePageResponse { data, errors: options.errors, ..Default::default() })
+}
+RS
+    done
+  } >"$dir/src/lib.rs"
+  cp "$ROOT/Cargo.lock" "$dir/Cargo.lock"
+}
+
+gen annotated '#[pre_save_page]'
+gen plain ''
+
+secs() { # secs COMMAND...: wall seconds of COMMAND
+  local t0 t1
+  t0=$(date +%s.%N); "$@" >/dev/null 2>&1; t1=$(date +%s.%N)
+  echo "$t1 - $t0" | bc -l
+}
+
+declare -A cold crate
+for name in plain annotated; do
+  dir=$WORK/$name
+  cold[$name]=$(secs cargo build --profile "$PROFILE" --manifest-path "$dir/Cargo.toml" --target-dir "$dir/target")
+  runs=()
+  for _ in 1 2 3; do
+    touch "$dir/src/lib.rs"
+    runs+=("$(secs cargo build --profile "$PROFILE" --manifest-path "$dir/Cargo.toml" --target-dir "$dir/target")")
+  done
+  crate[$name]=$(printf '%s\n' "${runs[@]}" | sort -n | sed -n 2p)
+done
+
+printf '%s functions, profile %s (seconds)\n' "$N" "$PROFILE"
+printf '%-28s %10s %10s %8s\n' "" plain annotated ratio
+printf '%-28s %10.2f %10.2f %8.3f\n' "cold build (with deps)" "${cold[plain]}" "${cold[annotated]}" "$(echo "${cold[annotated]} / ${cold[plain]}" | bc -l)"
+printf '%-28s %10.2f %10.2f %8.3f\n' "crate only (median of 3)" "${crate[plain]}" "${crate[annotated]}" "$(echo "${crate[annotated]} / ${crate[plain]}" | bc -l)"
+echo "generated crates: $WORK"
