@@ -1,7 +1,7 @@
 //! What the attribute macros expand to reaches the runtime only through here. Not a public
 //! API: it may change in any release (the macro crate is pinned to this exact version).
 
-pub use crate::kind::{kinds, Group, Kind};
+pub use crate::kind::{Group, Kind};
 pub use crate::registry::{Pending, Registration, Reply};
 pub use inventory;
 pub use serde_json::value::RawValue;

@@ -50,6 +50,12 @@ impl ExtensionError {
         ExtensionError::new(short_type_name::<E>(), error.to_string())
     }
 
+    /// Converts a boxed error (`Box<dyn Error + Send + Sync>`, which Rust does not let a
+    /// blanket `From` cover): `.map_err(ExtensionError::from_boxed)?`.
+    pub fn from_boxed(error: Box<dyn std::error::Error + Send + Sync>) -> Self {
+        ExtensionError::new("Error", error.to_string())
+    }
+
     /// The wire form of this error.
     pub fn to_item(&self) -> ErrorItem {
         ErrorItem {

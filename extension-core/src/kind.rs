@@ -172,8 +172,10 @@ macro_rules! kinds {
             options <$($og:ident),*> $options:ty => $shown_options:ty $(, counting $field:ident as $wire:literal)?;
             response <$($rg:ident),*> $response:ty => $shown_response:ty $(, $counted:ident)?;
     )*) => {
-        /// Marker types of the function kinds, one per attribute macro.
-        pub mod kinds {
+        /// Marker types of the function kinds, one per attribute macro, named after it. They
+        /// are re-exported at the crate root, so compiler messages name the kind
+        /// `#[extension_core::pre_save_page]`: the attribute's own path.
+        pub mod markers {
             $(
                 $(#[$doc])*
                 #[allow(non_camel_case_types)]
@@ -189,20 +191,22 @@ macro_rules! kinds {
         }
 
         $(
-            impl Kind for kinds::$marker {
+            impl Kind for markers::$marker {
                 const NAME: &'static str = $name;
                 const GROUP: Option<Group> = $group;
                 type Options = $shown_options;
                 type Response = $shown_response;
             }
 
-            impl<$($og: Record),*> OptionsFor<kinds::$marker, $shown_options> for $options {
+            #[diagnostic::do_not_recommend]
+            impl<$($og: Record),*> OptionsFor<markers::$marker, $shown_options> for $options {
                 $(fn record_count(&self) -> Option<(&'static str, usize)> {
                     Some(($wire, self.$field.len()))
                 })?
             }
 
-            impl<$($rg: Record),*> ResponseFor<kinds::$marker, $shown_response> for $response {
+            #[diagnostic::do_not_recommend]
+            impl<$($rg: Record),*> ResponseFor<markers::$marker, $shown_response> for $response {
                 $(fn record_count(&self) -> Option<usize> {
                     let $counted = self;
                     Some($counted.len())
@@ -249,31 +253,31 @@ kinds! {
 
 /// `#[json_function]`: free-form JSON in any group (or none), `Value` or any serde type in,
 /// any serialisable value or nothing (`()`) out.
-impl Kind for kinds::json_function {
+impl Kind for markers::json_function {
     const NAME: &'static str = "function";
     const GROUP: Option<Group> = None;
     type Options = Value;
     type Response = Value;
 }
 
-impl<T: DeserializeOwned + Send + 'static> OptionsFor<kinds::json_function, Value> for T {}
+impl<T: DeserializeOwned + Send + 'static> OptionsFor<markers::json_function, Value> for T {}
 
 /// Any JSON value.
-impl ResponseFor<kinds::json_function, Value> for Value {
+impl ResponseFor<markers::json_function, Value> for Value {
     fn encode(&self) -> Result<Reply, Failure> {
         crate::__private::encode(self)
     }
 }
 
 /// No value: an empty HTTP body, `null` on Lambda.
-impl ResponseFor<kinds::json_function, Value> for () {
+impl ResponseFor<markers::json_function, Value> for () {
     fn encode(&self) -> Result<Reply, Failure> {
         Ok(Reply::NoValue)
     }
 }
 
 /// A value, or no value for `None`.
-impl ResponseFor<kinds::json_function, Value> for Option<Value> {
+impl ResponseFor<markers::json_function, Value> for Option<Value> {
     fn encode(&self) -> Result<Reply, Failure> {
         match self {
             Some(value) => crate::__private::encode(value),
@@ -283,7 +287,7 @@ impl ResponseFor<kinds::json_function, Value> for Option<Value> {
 }
 
 /// Any serialisable type of your own.
-impl<T: Serialize + Send + 'static> ResponseFor<kinds::json_function, Value> for Json<T> {
+impl<T: Serialize + Send + 'static> ResponseFor<markers::json_function, Value> for Json<T> {
     fn encode(&self) -> Result<Reply, Failure> {
         crate::__private::encode(&self.0)
     }

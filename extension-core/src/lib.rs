@@ -42,7 +42,12 @@ pub mod __private;
 pub use config::Configuration;
 pub use dispatch::{Dispatcher, Envelope, DEFAULT_MAX_RESPONSE_SIZE};
 pub use error::{ErrorItem, ExtensionError, Failure, ResultExt};
-pub use kind::{kinds, Group, IntoExtensionError, Kind, OptionsFor, ResponseFor, ReturnFor};
+pub use kind::{Group, IntoExtensionError, Kind, OptionsFor, ResponseFor, ReturnFor};
+
+// The kind markers share their names with the attributes (other namespace), so that messages
+// about a kind print a path that is the attribute's own.
+#[doc(hidden)]
+pub use kind::markers::*;
 pub use registry::{Invoke, Pending, Registration, Registry, RegistryError, Reply};
 pub use time::ExportTime;
 

@@ -24,7 +24,11 @@ pub fn parse(spec: &KindSpec, tokens: TokenStream, errors: &mut Vec<syn::Error>)
             // At the end of the arguments, syn's error would span the whole attribute: point
             // at the last token written instead.
             let eq: Token![=] = input.parse().map_err(|e| {
-                let span = if input.is_empty() { key.span() } else { e.span() };
+                let span = if input.is_empty() {
+                    key.span()
+                } else {
+                    e.span()
+                };
                 syn::Error::new(span, format!("expected `{key} = \"...\"`"))
             })?;
             let value: LitStr = input.parse().map_err(|e| {

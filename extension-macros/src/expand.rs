@@ -27,17 +27,50 @@ pub fn expand(spec: &KindSpec, args: TokenStream, item: TokenStream) -> TokenStr
             ));
         }
     }
-    let mut out = item;
-    match (signature, errors.is_empty()) {
-        (Some(sig), true) => out.extend(registration(spec, &args, &sig)),
-        _ => out.extend(errors.into_iter().map(syn::Error::into_compile_error)),
+    if let Some(sig) = &signature {
+        if args.name.is_none() {
+            // The wire name comes from the Rust name: it must be one integrator.io can send.
+            if let Err(message) = args::validate_name(&sig.ident.unraw().to_string()) {
+                errors.push(syn::Error::new(
+                    sig.ident.span(),
+                    format!("{message}; give one with `name = \"...\"`"),
+                ));
+            }
+        }
     }
-    out
+    match (signature, errors.is_empty()) {
+        (Some(sig), true) => {
+            let mut out = item;
+            out.extend(registration(spec, &args, &sig));
+            out
+        }
+        _ => {
+            let mut out = without_const(item);
+            out.extend(errors.into_iter().map(syn::Error::into_compile_error));
+            out
+        }
+    }
+}
+
+/// The function as written, minus a `const` qualifier (already reported): kept, rustc would
+/// add its own errors about the body not being const-evaluable.
+fn without_const(item: TokenStream) -> TokenStream {
+    let mut before_fn = true;
+    item.into_iter()
+        .filter(|tt| match tt {
+            proc_macro2::TokenTree::Ident(i) if before_fn && i == "fn" => {
+                before_fn = false;
+                true
+            }
+            proc_macro2::TokenTree::Ident(i) => !(before_fn && i == "const"),
+            _ => true,
+        })
+        .collect()
 }
 
 fn registration(spec: &KindSpec, args: &Args, sig: &Signature) -> TokenStream {
     let kind_marker = format_ident!("{}", spec.attr);
-    let kind = quote!(::extension_core::__private::kinds::#kind_marker);
+    let kind = quote!(::extension_core::#kind_marker);
     let ident = &sig.ident;
     let rust_name = ident.unraw().to_string();
     let wire = args
@@ -94,9 +127,11 @@ fn registration(spec: &KindSpec, args: &Args, sig: &Signature) -> TokenStream {
             ) -> ::extension_core::__private::Pending {
                 let (__extension_options, __extension_expect) =
                     match ::extension_core::__private::decode::<#kind, #options>(__extension_raw, #wire) {
-                        ::core::result::Result::Ok(decoded) => decoded,
-                        ::core::result::Result::Err(failure) => {
-                            return ::extension_core::__private::ready(::core::result::Result::Err(failure));
+                        ::core::result::Result::Ok(__extension_decoded) => __extension_decoded,
+                        ::core::result::Result::Err(__extension_failure) => {
+                            return ::extension_core::__private::ready(
+                                ::core::result::Result::Err(__extension_failure),
+                            );
                         }
                     };
                 #run
@@ -154,9 +189,7 @@ mod tests {
             ),
         );
         assert!(
-            out.contains(
-                "respond :: < :: extension_core :: __private :: kinds :: pre_save_page , B , C >"
-            ),
+            out.contains("respond :: < :: extension_core :: pre_save_page , B , C >"),
             "{out}"
         );
         let out = expand_str(

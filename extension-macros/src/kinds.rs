@@ -4,7 +4,8 @@
 
 /// One attribute macro.
 pub struct KindSpec {
-    /// The attribute's name, also the marker type's name in `__private::kinds`.
+    /// The attribute's name, also the name of the kind's marker type at
+    /// extension-core's root.
     pub attr: &'static str,
     /// The expected return type, for the message when a function returns nothing.
     pub returns: &'static str,

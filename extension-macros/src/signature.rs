@@ -151,6 +151,12 @@ fn arguments(
         if input.peek(Token![:]) {
             let _: Token![:] = input.parse()?;
             let ty: Type = input.parse()?;
+            if let Type::ImplTrait(impl_trait) = &ty {
+                errors.push(syn::Error::new(
+                    impl_trait.impl_token.span,
+                    format!("`#[{attr}]` cannot be generic: take a concrete options type, not `impl Trait`"),
+                ));
+            }
             if receiver.is_none() {
                 types.push(ty);
             }

@@ -42,7 +42,16 @@ fn duplicate_wire_names_fail_at_startup() {
     let source = include_str!("duplicate.rs");
     let line_of = |needle: &str| 1 + source.lines().position(|l| l.contains(needle)).unwrap();
     let (a, b) = (line_of("pub fn tag("), line_of("pub async fn tag("));
-    assert_eq!(first, &format!("duplicate::first::tag (tests/tests/duplicate.rs:{a})"));
-    assert_eq!(second, &format!("duplicate::second::tag (tests/tests/duplicate.rs:{b})"));
-    assert!(err.to_string().contains(&format!("{first} and {second}")), "{err}");
+    assert_eq!(
+        first,
+        &format!("duplicate::first::tag (tests/tests/duplicate.rs:{a})")
+    );
+    assert_eq!(
+        second,
+        &format!("duplicate::second::tag (tests/tests/duplicate.rs:{b})")
+    );
+    assert!(
+        err.to_string().contains(&format!("{first} and {second}")),
+        "{err}"
+    );
 }

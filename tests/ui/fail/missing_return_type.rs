@@ -1,0 +1,6 @@
+use extension_core::prelude::*;
+
+#[pre_save_page]
+fn f(_options: PreSavePageOptions) {}
+
+fn main() {}

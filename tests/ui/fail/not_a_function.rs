@@ -1,0 +1,6 @@
+use extension_core::prelude::*;
+
+#[pre_save_page]
+struct NotAFunction;
+
+fn main() {}
