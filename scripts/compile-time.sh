@@ -3,13 +3,16 @@
 # one with `#[pre_save_page]` on each and one with the same plain functions, both depending
 # on extension-core, and times
 #   1. a cold `cargo build` of each (fresh target dir: dependencies included), and
-#   2. a rebuild of the crate alone (dependencies already built), 3 times, median.
+#   2. a rebuild of the crate alone (dependencies already built, crate cleaned first,
+#      incremental compilation off), 3 times, median.
 # Prints both ratios (annotated / plain). Usage: scripts/compile-time.sh [N_FUNCTIONS]
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 N=${1:-200}
 WORK=${WORK:-$(mktemp -d /tmp/extension-compile-time.XXXXXX)}
 PROFILE=${PROFILE:-dev}
+# Whole builds, not incremental reuse of an unchanged crate.
+export CARGO_INCREMENTAL=0
 
 gen() { # gen NAME ATTRIBUTE
   local dir=$WORK/$1
@@ -60,7 +63,7 @@ for name in plain annotated; do
   cold[$name]=$(secs cargo build --profile "$PROFILE" --manifest-path "$dir/Cargo.toml" --target-dir "$dir/target")
   runs=()
   for _ in 1 2 3; do
-    touch "$dir/src/lib.rs"
+    cargo clean --profile "$PROFILE" --manifest-path "$dir/Cargo.toml" --target-dir "$dir/target" -p "$name" >/dev/null 2>&1
     runs+=("$(secs cargo build --profile "$PROFILE" --manifest-path "$dir/Cargo.toml" --target-dir "$dir/target")")
   done
   crate[$name]=$(printf '%s\n' "${runs[@]}" | sort -n | sed -n 2p)
