@@ -56,10 +56,12 @@ impl ExtensionError {
         ExtensionError::new("Error", error.to_string())
     }
 
-    /// The wire form of this error.
+    /// The wire form of this error. An empty code becomes `Error`, as Node falls back from
+    /// a falsy `err.code` to `err.name`.
     pub fn to_item(&self) -> ErrorItem {
+        let code = if self.code.is_empty() { "Error" } else { &self.code };
         ErrorItem {
-            code: self.code.to_string(),
+            code: code.to_owned(),
             message: self.message.to_string(),
         }
     }
@@ -223,6 +225,11 @@ mod tests {
             e.to_item(),
             ErrorItem::new("bad_number", "invalid digit found in string")
         );
+    }
+
+    #[test]
+    fn an_empty_code_falls_back_to_error() {
+        assert_eq!(ExtensionError::new("", "m").to_item(), ErrorItem::new("Error", "m"));
     }
 
     #[test]
