@@ -59,7 +59,11 @@ impl ExtensionError {
     /// The wire form of this error. An empty code becomes `Error`, as Node falls back from
     /// a falsy `err.code` to `err.name`.
     pub fn to_item(&self) -> ErrorItem {
-        let code = if self.code.is_empty() { "Error" } else { &self.code };
+        let code = if self.code.is_empty() {
+            "Error"
+        } else {
+            &self.code
+        };
         ErrorItem {
             code: code.to_owned(),
             message: self.message.to_string(),
@@ -229,7 +233,10 @@ mod tests {
 
     #[test]
     fn an_empty_code_falls_back_to_error() {
-        assert_eq!(ExtensionError::new("", "m").to_item(), ErrorItem::new("Error", "m"));
+        assert_eq!(
+            ExtensionError::new("", "m").to_item(),
+            ErrorItem::new("Error", "m")
+        );
     }
 
     #[test]
