@@ -1,14 +1,17 @@
 //! Function kinds: the one table that says, for every kind, its documented name, its group
 //! and its options and response types, plus the traits the macros check signatures with.
 
+use crate::connectors::*;
 use crate::error::{ExtensionError, Failure};
 use crate::hooks::*;
 use crate::registry::Reply;
 use crate::types::Json;
 use crate::types::Record;
+use crate::wrappers::*;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use serde_json::Value;
+use std::collections::BTreeMap;
 
 /// A group of a module (PROTOCOL.md section 3.3): where a grouped request (`type` present)
 /// looks a function up.
@@ -70,8 +73,9 @@ impl Group {
     }
 }
 
-/// A kind of extension function. Implemented by the marker types in [`kinds`] (named after
-/// their attribute, so compiler messages read `#[pre_save_page]`).
+/// A kind of extension function. Implemented by the marker types, which are named after
+/// their attribute and re-exported at the crate root, so that compiler messages read
+/// `#[extension_core::pre_save_page]`.
 pub trait Kind: 'static {
     /// The name the documentation uses (`preSavePage`).
     const NAME: &'static str;
@@ -224,6 +228,8 @@ kinds! {
     markers only: [
         /// `#[json_function]`: free-form JSON (its impls below are blanket impls).
         json_function;
+        /// `#[utility]`: free-form JSON in the utilities group.
+        utility;
     ]
     /// `#[pre_save_page]`: a page an export produced, before it is saved.
     pre_save_page: "preSavePage" in Some(Group::Hooks),
@@ -249,46 +255,134 @@ kinds! {
     post_aggregate: "postAggregate" in Some(Group::Hooks),
         options <> PostAggregateOptions => PostAggregateOptions;
         response <> () => ();
+
+    /// `#[wrapper_ping]`: does a wrapper connection work?
+    wrapper_ping: "ping" in Some(Group::Wrappers),
+        options <> PingOptions => PingOptions;
+        response <> PingResponse => PingResponse;
+    /// `#[wrapper_export]`: one page of a custom export.
+    wrapper_export: "export" in Some(Group::Wrappers),
+        options <S, R> ExportOptions<S, R> => ExportOptions;
+        response <S, R> ExportResponse<S, R> => ExportResponse;
+    /// `#[wrapper_import]`: one page of a custom import, one result per record.
+    wrapper_import: "import" in Some(Group::Wrappers),
+        options <R> ImportOptions<R> => ImportOptions, counting post_map_data as "postMapData";
+        response <> Vec<ImportResult> => ImportResponse, counted;
+
+    /// `#[installer]`: the connector installer; answers nothing.
+    installer: "installer" in Some(Group::Installer),
+        options <> InstallerOptions => InstallerOptions;
+        response <> () => ();
+    /// `#[integration_installer]`: one install step.
+    integration_installer: "integrationInstaller" in Some(Group::Installer),
+        options <> InstallStepOptions => InstallStepOptions;
+        response <> StepsResponse => StepsResponse;
+    /// `#[update]`: the 1.0 connector update; answers nothing.
+    update: "update" in Some(Group::Installer),
+        options <> UpdateOptions => UpdateOptions;
+        response <> () => ();
+
+    /// `#[pre_uninstall]`: before uninstalling starts.
+    pre_uninstall: "preUninstall" in Some(Group::Uninstaller),
+        options <> PreUninstallOptions => PreUninstallOptions;
+        response <> StepsResponse => StepsResponse;
+    /// `#[integration_uninstaller]`: one uninstall step.
+    integration_uninstaller: "integrationUninstaller" in Some(Group::Uninstaller),
+        options <> UninstallStepOptions => UninstallStepOptions;
+        response <> StepsResponse => StepsResponse;
+    /// `#[uninstaller]`: the connector uninstaller's final clean-up; answers nothing.
+    uninstaller: "uninstaller" in Some(Group::Uninstaller),
+        options <> UninstallerOptions => UninstallerOptions;
+        response <> () => ();
+
+    /// `#[persist_settings]`: the user saved settings.
+    persist_settings: "persistSettings" in Some(Group::Settings),
+        options <> PersistSettingsOptions => PersistSettingsOptions;
+        response <> PersistSettingsResponse => PersistSettingsResponse;
+    /// `#[refresh_metadata]`: refresh the metadata behind a setting; answers the field.
+    refresh_metadata: "refreshMetadata" in Some(Group::Settings),
+        options <> RefreshMetadataOptions => RefreshMetadataOptions;
+        response <> Value => Value;
+    /// `#[change_edition]`: the license edition changed; answers nothing.
+    change_edition: "changeEdition" in Some(Group::Settings),
+        options <> ChangeEditionOptions => ChangeEditionOptions;
+        response <> () => ();
+    /// `#[mapping_metadata]`: getMappingMetadata, the mapping locks per import.
+    mapping_metadata: "getMappingMetadata" in Some(Group::Settings),
+        options <> MappingMetadataOptions => MappingMetadataOptions;
+        response <> BTreeMap<String, Vec<MappingLock>> => MappingMetadataResponse;
+
+    /// `#[step]`: a 2.0 install or uninstall step (flat); answers nothing.
+    step: "step" in None,
+        options <> StepOptions => StepOptions;
+        response <> () => ();
+    /// `#[update_v2]`: the 2.0 update (flat); answers nothing.
+    update_v2: "update" in None,
+        options <> UpdateV2Options => UpdateV2Options;
+        response <> () => ();
+    /// `#[init_child]`: create a child integration (flat); answers the integration.
+    init_child: "initChild" in None,
+        options <> InitChildOptions => InitChildOptions;
+        response <> Value => Value;
+    /// `#[form_init]`: build a resource's form (flat); answers the form definition.
+    form_init: "formInit" in None,
+        options <> FormInitOptions => FormInitOptions;
+        response <> Value => Value;
+    /// `#[pre_save]`: before a resource is saved (flat); answers the resource to save.
+    pre_save: "preSave" in None,
+        options <> PreSaveOptions => PreSaveOptions;
+        response <> Value => Value;
 }
 
-/// `#[json_function]`: free-form JSON in any group (or none), `Value` or any serde type in,
-/// any serialisable value or nothing (`()`) out.
-impl Kind for markers::json_function {
-    const NAME: &'static str = "function";
-    const GROUP: Option<Group> = None;
-    type Options = Value;
-    type Response = Value;
-}
-
-impl<T: DeserializeOwned + Send + 'static> OptionsFor<markers::json_function, Value> for T {}
-
-/// Any JSON value.
-impl ResponseFor<markers::json_function, Value> for Value {
-    fn encode(&self) -> Result<Reply, Failure> {
-        crate::__private::encode(self)
-    }
-}
-
-/// No value: an empty HTTP body, `null` on Lambda.
-impl ResponseFor<markers::json_function, Value> for () {
-    fn encode(&self) -> Result<Reply, Failure> {
-        Ok(Reply::NoValue)
-    }
-}
-
-/// A value, or no value for `None`.
-impl ResponseFor<markers::json_function, Value> for Option<Value> {
-    fn encode(&self) -> Result<Reply, Failure> {
-        match self {
-            Some(value) => crate::__private::encode(value),
-            None => Ok(Reply::NoValue),
+/// The free-form kinds: `Value` or any deserialisable type in; `Value`, `()` (no value),
+/// `Option<Value>` (`None` is no value) or `Json<T>` of any serialisable `T` out.
+macro_rules! free_form {
+    ($($marker:ident: $name:literal in $group:expr;)*) => {$(
+        impl Kind for markers::$marker {
+            const NAME: &'static str = $name;
+            const GROUP: Option<Group> = $group;
+            type Options = Value;
+            type Response = Value;
         }
-    }
+
+        #[diagnostic::do_not_recommend]
+        impl<T: DeserializeOwned + Send + 'static> OptionsFor<markers::$marker, Value> for T {}
+
+        #[diagnostic::do_not_recommend]
+        impl ResponseFor<markers::$marker, Value> for Value {
+            fn encode(&self) -> Result<Reply, Failure> {
+                crate::__private::encode(self)
+            }
+        }
+
+        #[diagnostic::do_not_recommend]
+        impl ResponseFor<markers::$marker, Value> for () {
+            fn encode(&self) -> Result<Reply, Failure> {
+                Ok(Reply::NoValue)
+            }
+        }
+
+        #[diagnostic::do_not_recommend]
+        impl ResponseFor<markers::$marker, Value> for Option<Value> {
+            fn encode(&self) -> Result<Reply, Failure> {
+                match self {
+                    Some(value) => crate::__private::encode(value),
+                    None => Ok(Reply::NoValue),
+                }
+            }
+        }
+
+        #[diagnostic::do_not_recommend]
+        impl<T: Serialize + Send + 'static> ResponseFor<markers::$marker, Value> for Json<T> {
+            fn encode(&self) -> Result<Reply, Failure> {
+                crate::__private::encode(&self.0)
+            }
+        }
+    )*};
 }
 
-/// Any serialisable type of your own.
-impl<T: Serialize + Send + 'static> ResponseFor<markers::json_function, Value> for Json<T> {
-    fn encode(&self) -> Result<Reply, Failure> {
-        crate::__private::encode(&self.0)
-    }
+free_form! {
+    // The group is chosen per function (`group = "..."`), or none.
+    json_function: "function" in None;
+    utility: "utility" in Some(Group::Utilities);
 }

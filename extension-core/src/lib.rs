@@ -27,6 +27,7 @@
 //! `std::error::Error`.
 
 mod config;
+pub mod connectors;
 mod dispatch;
 mod error;
 pub mod hooks;
@@ -35,6 +36,7 @@ mod kind;
 mod registry;
 pub mod time;
 pub mod types;
+pub mod wrappers;
 
 #[doc(hidden)]
 pub mod __private;
@@ -61,12 +63,17 @@ pub use serde_json;
 
 /// Everything a module of extension functions needs: `use extension_core::prelude::*;`.
 pub mod prelude {
+    pub use crate::connectors::*;
     pub use crate::hooks::*;
     pub use crate::time::ExportTime;
     pub use crate::types::{BearerToken, Json, Record, RecordError};
+    pub use crate::wrappers::*;
     pub use crate::{
-        json_function, post_aggregate, post_map, post_response_map, post_submit, pre_map,
-        pre_save_page,
+        change_edition, form_init, init_child, installer, integration_installer,
+        integration_uninstaller, json_function, mapping_metadata, persist_settings, post_aggregate,
+        post_map, post_response_map, post_submit, pre_map, pre_save, pre_save_page, pre_uninstall,
+        refresh_metadata, step, uninstaller, update, update_v2, utility, wrapper_export,
+        wrapper_import, wrapper_ping,
     };
     pub use crate::{ExtensionError, ResultExt};
     pub use serde_json::{json, Value};
