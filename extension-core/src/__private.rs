@@ -76,8 +76,8 @@ pub fn respond<K: Kind, R: ResponseFor<K, K::Response>, E: IntoExtensionError>(
             return Err(Failure::single(
                 "invalid_extension_response",
                 format!(
-                    "A {} function must answer one element per record of `{field}`: {expected} \
-                     record(s) came in, {actual} element(s) came back.",
+                    "The {} response must have one element per record of `{field}`: \
+                     {expected} record(s) came in, {actual} element(s) came back.",
                     K::NAME
                 ),
             ));

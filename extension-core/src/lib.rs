@@ -54,9 +54,7 @@ pub use registry::{Invoke, Pending, Registration, Registry, RegistryError, Reply
 pub use time::ExportTime;
 
 /// The attribute macros: see each one's documentation.
-pub use extension_macros::{
-    json_function, post_aggregate, post_map, post_response_map, post_submit, pre_map, pre_save_page,
-};
+pub use extension_macros::*;
 
 /// `serde_json`, re-exported so that your code and ours agree on one version.
 pub use serde_json;
@@ -68,14 +66,8 @@ pub mod prelude {
     pub use crate::time::ExportTime;
     pub use crate::types::{BearerToken, Json, Record, RecordError};
     pub use crate::wrappers::*;
-    pub use crate::{
-        change_edition, form_init, init_child, installer, integration_installer,
-        integration_uninstaller, json_function, mapping_metadata, persist_settings, post_aggregate,
-        post_map, post_response_map, post_submit, pre_map, pre_save, pre_save_page, pre_uninstall,
-        refresh_metadata, step, uninstaller, update, update_v2, utility, wrapper_export,
-        wrapper_import, wrapper_ping,
-    };
     pub use crate::{ExtensionError, ResultExt};
+    pub use extension_macros::*;
     pub use serde_json::{json, Value};
 }
 

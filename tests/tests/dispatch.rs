@@ -486,7 +486,7 @@ fn one_element_per_record_is_enforced() {
         call(&d, &hook("drop_last", options)),
         fails_with(
             "invalid_extension_response",
-            "A preMap function must answer one element per record of `data`: 2 record(s) came in, 1 element(s) came back."
+            "The preMap response must have one element per record of `data`: 2 record(s) came in, 1 element(s) came back."
         )
     );
 }
