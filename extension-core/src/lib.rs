@@ -34,6 +34,7 @@ pub mod hooks;
 pub mod js;
 mod kind;
 mod registry;
+pub mod schema;
 pub mod time;
 pub mod types;
 pub mod wrappers;
