@@ -40,6 +40,9 @@ pub struct Envelope<'a> {
     /// `options`: the function options.
     #[serde(borrow, default)]
     pub options: Option<&'a RawValue>,
+    /// `access_token`: the HTTP host's fallback credential (section 6.3.1).
+    #[serde(default)]
+    pub access_token: Option<Value>,
 }
 
 impl<'a> Envelope<'a> {

@@ -31,6 +31,7 @@ pub mod connectors;
 mod dispatch;
 mod error;
 pub mod hooks;
+pub mod hosts;
 pub mod js;
 mod kind;
 mod registry;

@@ -1,0 +1,302 @@
+//! The HTTP host (PROTOCOL.md section 6): wire-compatible with Node's
+//! `express-integrator-extension`, on hyper and tokio.
+//!
+//! `run_from_env()` is a whole `main`: flags and environment ([`config::parse`]), logging,
+//! the dispatcher over this binary's functions, SIGTERM/SIGINT handling and exit codes. The
+//! pieces are public for embedding: [`Server`] serves a [`HttpConfig`], and
+//! [`ExtensionService`] is the routes as a `tower::Service` for an app of your own.
+//!
+//! Where this host differs from Node on purpose (all answered in the `{"errors":[...]}` shape,
+//! never as HTML): malformed JSON is a 400 `invalid_json`, an oversized body a 413
+//! `payload_too_large`, a non-JSON body a 415 `unsupported_media_type`, a compressed body a
+//! 415 `unsupported_content_encoding` (Node inflates gzip), an unknown route a 404
+//! `not_found`; draining (`/openConnections?terminate=true`) and `/stopServer` need the
+//! system token unless `open_operations` is set; a panicking function is a 422
+//! `function_panicked` and the server keeps serving.
+
+pub mod config;
+mod conn;
+mod service;
+
+pub use config::{HttpConfig, Parsed};
+pub use service::{ExtensionService, Heartbeat};
+
+use crate::Dispatcher;
+use std::io;
+use std::net::SocketAddr;
+use std::process::ExitCode;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::Arc;
+use tokio::net::TcpListener;
+use tokio::sync::{watch, Notify};
+
+/// State shared by the routes and the accept loop.
+#[derive(Default)]
+pub(crate) struct ServerState {
+    /// Set by `?terminate=true` or a shutdown: readiness fails from then on.
+    pub(crate) terminating: AtomicBool,
+    /// Open TCP connections.
+    pub(crate) connections: AtomicUsize,
+    /// Calls in flight.
+    pub(crate) in_flight: AtomicUsize,
+    /// Notified when the last call in flight ends or the last connection closes.
+    pub(crate) idle: Notify,
+    /// Stop requested; `true` when by `/stopServer` (the process then exits with 1).
+    stop: std::sync::Mutex<Option<bool>>,
+    stop_notify: Notify,
+}
+
+impl ServerState {
+    pub(crate) fn request_stop(&self, by_stop_server: bool) {
+        let mut stop = self.stop.lock().unwrap_or_else(|e| e.into_inner());
+        stop.get_or_insert(by_stop_server);
+        self.stop_notify.notify_waiters();
+        self.stop_notify.notify_one();
+    }
+
+    fn stop_requested(&self) -> Option<bool> {
+        *self.stop.lock().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
+/// Why [`Server::run`] returned.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Stopped {
+    /// A shutdown (signal or [`ServerHandle::shutdown`]) drained the server.
+    Shutdown,
+    /// `GET /stopServer`: Node exits with status 1 so that a supervisor restarts it.
+    StopServer,
+}
+
+/// A bound server, ready to [`run`](Server::run).
+pub struct Server {
+    listener: TcpListener,
+    config: HttpConfig,
+    service: ExtensionService,
+    state: Arc<ServerState>,
+}
+
+/// Stops a running [`Server`] from elsewhere (tests, embedding).
+#[derive(Clone)]
+pub struct ServerHandle {
+    state: Arc<ServerState>,
+}
+
+impl ServerHandle {
+    /// Starts a graceful shutdown: stop accepting, fail readiness, drain calls in flight.
+    pub fn shutdown(&self) {
+        self.state.terminating.store(true, Ordering::SeqCst);
+        self.state.request_stop(false);
+    }
+}
+
+impl Server {
+    /// Binds the configured address and port.
+    pub async fn bind(config: HttpConfig, dispatcher: Dispatcher) -> io::Result<Server> {
+        let listener = TcpListener::bind((config.bind, config.port)).await?;
+        let state = Arc::new(ServerState::default());
+        let service = ExtensionService::new(dispatcher, &config, Arc::clone(&state));
+        Ok(Server {
+            listener,
+            config,
+            service,
+            state,
+        })
+    }
+
+    /// The address actually bound (useful with port 0).
+    pub fn local_addr(&self) -> io::Result<SocketAddr> {
+        self.listener.local_addr()
+    }
+
+    /// A handle to stop the server.
+    pub fn handle(&self) -> ServerHandle {
+        ServerHandle {
+            state: Arc::clone(&self.state),
+        }
+    }
+
+    /// Serves until stopped, then drains: idle connections close at once, calls in flight
+    /// get up to `shutdown_grace` to finish.
+    pub async fn run(self) -> Stopped {
+        let Server {
+            listener,
+            config,
+            service,
+            state,
+        } = self;
+        let (closing, _) = watch::channel(false);
+        loop {
+            let stop = state.stop_notify.notified();
+            tokio::pin!(stop);
+            stop.as_mut().enable();
+            if state.stop_requested().is_some() {
+                break;
+            }
+            tokio::select! {
+                accepted = listener.accept() => match accepted {
+                    Ok((stream, _)) => {
+                        state.connections.fetch_add(1, Ordering::SeqCst);
+                        let connection = conn::Connection {
+                            service: service.clone(),
+                            state: Arc::clone(&state),
+                            config: config.clone(),
+                            closing: closing.subscribe(),
+                        };
+                        tokio::spawn(connection.serve(stream));
+                    }
+                    Err(e) => {
+                        // Out of file descriptors and the like: back off instead of spinning.
+                        tracing::warn!(error = %e, "accept failed");
+                        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+                    }
+                },
+                () = &mut stop => {}
+            }
+        }
+        drop(listener);
+        state.terminating.store(true, Ordering::SeqCst);
+        let _ = closing.send(true);
+        let by_stop_server = state.stop_requested() == Some(true);
+        let deadline = tokio::time::Instant::now() + config.shutdown_grace;
+        loop {
+            let idle = state.idle.notified();
+            tokio::pin!(idle);
+            idle.as_mut().enable();
+            let busy = if by_stop_server {
+                state.connections.load(Ordering::SeqCst)
+            } else {
+                state.in_flight.load(Ordering::SeqCst)
+            };
+            if busy == 0 {
+                break;
+            }
+            if tokio::time::timeout_at(deadline, idle).await.is_err() {
+                tracing::warn!(still_busy = busy, "shutdown deadline passed");
+                break;
+            }
+        }
+        if by_stop_server {
+            Stopped::StopServer
+        } else {
+            Stopped::Shutdown
+        }
+    }
+}
+
+/// A whole `main` for a server of this binary's functions: reads flags and environment,
+/// logs to stderr (`RUST_LOG` filters), serves until SIGTERM/SIGINT or `/stopServer`.
+/// Exit codes: 0 after a shutdown, 1 after `/stopServer` (as Node), 2 for a configuration
+/// error.
+pub fn run_from_env() -> ExitCode {
+    let mut args = std::env::args();
+    let program = args.next().unwrap_or_else(|| "server".to_owned());
+    let parsed = config::parse(&program, args, |name| std::env::var(name).ok());
+    let (config, generated_token) = match parsed {
+        Ok(Parsed::Run {
+            config,
+            generated_token,
+        }) => (*config, generated_token),
+        Ok(Parsed::Help(usage)) => {
+            println!("{usage}");
+            return ExitCode::SUCCESS;
+        }
+        Err(e) => {
+            eprintln!("{e}");
+            return ExitCode::from(2);
+        }
+    };
+    init_logging();
+    let dispatcher = match Dispatcher::new(config.modules.clone()) {
+        Ok(d) => d,
+        Err(e) => {
+            eprintln!("{e}");
+            return ExitCode::from(2);
+        }
+    };
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("cannot start the runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    runtime.block_on(async move {
+        let server = match Server::bind(config.clone(), dispatcher.clone()).await {
+            Ok(s) => s,
+            Err(e) => {
+                eprintln!("cannot listen on {}:{}: {e}", config.bind, config.port);
+                return ExitCode::FAILURE;
+            }
+        };
+        let address = server
+            .local_addr()
+            .map_or_else(|_| "?".to_owned(), |a| a.to_string());
+        tracing::info!("Loaded integrator-extension configuration.");
+        if config.modules.is_diy() {
+            tracing::info!("DIY module loaded.");
+        }
+        for id in config.modules.connector_ids() {
+            tracing::info!(connector_id = %id, "connector module loaded");
+        }
+        for f in dispatcher.registry().iter() {
+            tracing::info!(
+                function = f.name,
+                kind = f.kind,
+                group = f.group.map_or("(flat)", |g| g.property()),
+                "registered"
+            );
+        }
+        if generated_token {
+            tracing::warn!("no system token given: generated one for this run (loopback only)");
+            eprintln!("system token for this run: {}", config.system_token);
+        }
+        tracing::info!(%address, "listening");
+        let handle = server.handle();
+        tokio::spawn(async move {
+            shutdown_signal().await;
+            tracing::info!("shutting down: draining calls in flight");
+            handle.shutdown();
+        });
+        match server.run().await {
+            Stopped::Shutdown => ExitCode::SUCCESS,
+            Stopped::StopServer => ExitCode::from(1),
+        }
+    })
+}
+
+fn init_logging() {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
+        .try_init();
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = tokio::signal::ctrl_c();
+    #[cfg(unix)]
+    {
+        let mut term =
+            match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+                Ok(s) => s,
+                Err(_) => {
+                    let _ = ctrl_c.await;
+                    return;
+                }
+            };
+        tokio::select! {
+            _ = ctrl_c => {}
+            _ = term.recv() => {}
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = ctrl_c.await;
+    }
+}

@@ -1,0 +1,4 @@
+//! Hosts: thin adapters that serve the [`Dispatcher`](crate::Dispatcher) over a transport.
+
+#[cfg(feature = "http")]
+pub mod http;
