@@ -1,6 +1,8 @@
 //! Helpers shared by the dispatch tests.
 #![allow(dead_code)]
 
+pub mod client;
+
 use extension_core::serde_json::{self, Value};
 use extension_core::{block_on, Configuration, Dispatcher, Reply};
 

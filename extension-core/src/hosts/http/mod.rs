@@ -184,6 +184,48 @@ impl Server {
     }
 }
 
+/// A server running on a runtime of its own, on a background thread (tests, embedding in a
+/// program that has no tokio runtime).
+pub struct Running {
+    /// The address it listens on.
+    pub addr: SocketAddr,
+    /// Stops it.
+    pub handle: ServerHandle,
+    thread: std::thread::JoinHandle<Stopped>,
+}
+
+impl Running {
+    /// Waits until the server has stopped.
+    pub fn join(self) -> Stopped {
+        self.thread.join().unwrap_or(Stopped::Shutdown)
+    }
+
+    /// Shuts down gracefully and waits.
+    pub fn shutdown(self) -> Stopped {
+        self.handle.shutdown();
+        self.join()
+    }
+}
+
+/// Binds and serves on a background thread with its own multi-threaded runtime.
+pub fn spawn(config: HttpConfig, dispatcher: Dispatcher) -> io::Result<Running> {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()?;
+    let server = runtime.block_on(Server::bind(config, dispatcher))?;
+    let addr = server.local_addr()?;
+    let handle = server.handle();
+    let thread = std::thread::Builder::new()
+        .name("extension-http".into())
+        .spawn(move || runtime.block_on(server.run()))?;
+    Ok(Running {
+        addr,
+        handle,
+        thread,
+    })
+}
+
 /// A whole `main` for a server of this binary's functions: reads flags and environment,
 /// logs to stderr (`RUST_LOG` filters), serves until SIGTERM/SIGINT or `/stopServer`.
 /// Exit codes: 0 after a shutdown, 1 after `/stopServer` (as Node), 2 for a configuration

@@ -1,0 +1,510 @@
+//! The HTTP host over real loopback connections: every item of PROTOCOL.md section 11's
+//! HTTP checklist, the heartbeat and timeouts (with short settings), panics, bad bodies,
+//! 1 000 concurrent requests, and a graceful shutdown draining a slow call.
+
+mod common;
+
+use common::client::{request, Client, Response};
+use extension_core::hosts::http::{spawn, HttpConfig, Running, Stopped};
+use extension_core::serde_json::{json, Value};
+use extension_core::{Configuration, Dispatcher};
+use reference_module as _;
+use std::time::{Duration, Instant};
+
+const TOKEN: &str = "test-system-token";
+const AUTH: (&str, &str) = ("Authorization", "Bearer test-system-token");
+const JSON: (&str, &str) = ("Content-Type", "application/json");
+
+fn config() -> HttpConfig {
+    let mut config = HttpConfig::new(Configuration::diy(), TOKEN);
+    config.port = 0;
+    config.shutdown_grace = Duration::from_secs(5);
+    config
+}
+
+fn start(config: HttpConfig) -> Running {
+    let dispatcher = Dispatcher::new(config.modules.clone()).unwrap();
+    spawn(config, dispatcher).unwrap()
+}
+
+fn call(server: &Running, body: &Value) -> Response {
+    request(
+        server.addr,
+        "POST",
+        "/function",
+        &[AUTH, JSON],
+        body.to_string().as_bytes(),
+    )
+}
+
+fn hook(function: &str, options: Value) -> Value {
+    json!({"diy": true, "type": "hook", "function": function, "options": options})
+}
+
+#[test]
+fn health_routes() {
+    let server = start(config());
+    for path in ["/", "/healthCheck", "/HEALTHCHECK", "/healthcheck/"] {
+        let r = request(server.addr, "GET", path, &[], b"");
+        assert_eq!(
+            (r.status, r.body.as_str()),
+            (200, "{\"success\":true}"),
+            "{path}"
+        );
+        assert_eq!(
+            r.header("content-type"),
+            Some("application/json; charset=utf-8")
+        );
+    }
+    for path in ["/livez", "/readyz"] {
+        let r = request(server.addr, "GET", path, &[], b"");
+        assert_eq!((r.status, r.body.as_str()), (200, "OK"));
+        assert_eq!(r.header("content-type"), Some("text/plain; charset=utf-8"));
+    }
+    let r = request(server.addr, "GET", "/nope", &[], b"");
+    assert_eq!(r.status, 404);
+    assert_eq!(
+        r.json(),
+        json!({"errors": [{"code": "not_found", "message": "Cannot GET /nope"}]})
+    );
+    let r = request(server.addr, "GET", "/function", &[], b"");
+    assert_eq!(r.status, 404);
+    assert_eq!(server.shutdown(), Stopped::Shutdown);
+}
+
+#[test]
+fn terminate_needs_the_token_and_fails_readiness_only() {
+    let server = start(config());
+    let r = request(
+        server.addr,
+        "GET",
+        "/openConnections?terminate=true",
+        &[],
+        b"",
+    );
+    assert_eq!(r.status, 401);
+    assert_eq!(r.header("www-authenticate"), Some("invalid system token"));
+    assert_eq!(request(server.addr, "GET", "/readyz", &[], b"").status, 200);
+    let path = format!("/openConnections?terminate=true&access_token={TOKEN}");
+    let r = request(server.addr, "GET", &path, &[], b"");
+    assert_eq!((r.status, r.body.as_str()), (200, "0"));
+    for path in ["/livez", "/readyz"] {
+        let r = request(server.addr, "GET", path, &[], b"");
+        assert_eq!((r.status, r.body.as_str()), (503, "Service Unavailable"));
+    }
+    // Everything else keeps working while terminating.
+    assert_eq!(
+        request(server.addr, "GET", "/healthCheck", &[], b"").status,
+        200
+    );
+    assert_eq!(
+        call(&server, &hook("echoResponse", json!({"resp": 1}))).body,
+        "1"
+    );
+    server.shutdown();
+}
+
+#[test]
+fn open_operations_restore_node_behaviour() {
+    let mut config = config();
+    config.open_operations = true;
+    let server = start(config);
+    let r = request(
+        server.addr,
+        "GET",
+        "/openConnections?terminate=true",
+        &[],
+        b"",
+    );
+    assert_eq!(r.status, 200);
+    assert_eq!(request(server.addr, "GET", "/readyz", &[], b"").status, 503);
+    let r = request(server.addr, "GET", "/stopServer", &[], b"");
+    assert_eq!(
+        (r.status, r.body.as_str()),
+        (200, "preparing to shut down.")
+    );
+    assert_eq!(server.join(), Stopped::StopServer);
+}
+
+#[test]
+fn open_connections_counts_the_others() {
+    let server = start(config());
+    // One connection asks; the count is of the others.
+    let mut ops = Client::connect(server.addr);
+    let idle: Vec<Client> = (0..2).map(|_| Client::connect(server.addr)).collect();
+    let count = |ops: &mut Client| ops.request("GET", "/openConnections", &[], b"").body;
+    let deadline = Instant::now() + Duration::from_secs(5);
+    while count(&mut ops) != "2" && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    assert_eq!(count(&mut ops), "2");
+    let r = ops.request("GET", "/stopServer", &[AUTH], b"");
+    assert_eq!(r.status, 422);
+    assert_eq!(
+        r.json(),
+        json!({"errors": [{"code": "connections_still_open", "message": "2 connection(s) still open."}]})
+    );
+    drop(idle);
+    while count(&mut ops) != "0" && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    assert_eq!(ops.request("GET", "/stopServer", &[], b"").status, 401);
+    let r = ops.request("GET", "/stopServer", &[AUTH], b"");
+    assert_eq!(
+        (r.status, r.body.as_str()),
+        (200, "preparing to shut down.")
+    );
+    drop(ops);
+    assert_eq!(server.join(), Stopped::StopServer);
+}
+
+#[test]
+fn authentication_rules_of_6_3_1() {
+    let server = start(config());
+    let body = hook("echoResponse", json!({"resp": "ok"})).to_string();
+    let unauthorized =
+        json!({"errors": [{"code": "unauthorized", "message": "Invalid system token."}]});
+    let send = |headers: &[(&str, &str)], path: &str, body: &str| {
+        request(server.addr, "POST", path, headers, body.as_bytes())
+    };
+    for scheme in ["Bearer", "bearer", "BEARER"] {
+        let auth = format!("{scheme} {TOKEN}");
+        assert_eq!(
+            send(&[("Authorization", &auth), JSON], "/function", &body).status,
+            200,
+            "{scheme}"
+        );
+    }
+    let with_token_in_body = hook("echoResponse", json!({"resp": "ok"}));
+    let mut in_body = with_token_in_body.clone();
+    in_body["access_token"] = json!(TOKEN);
+    for (headers, path, body, status) in [
+        (
+            vec![("Authorization", "Bearer  test-system-token"), JSON],
+            "/function",
+            body.clone(),
+            401,
+        ),
+        (
+            vec![("Authorization", "Bearer wrong"), JSON],
+            "/function",
+            in_body.to_string(),
+            401,
+        ),
+        (
+            vec![("Authorization", "Basic test-system-token"), JSON],
+            "/function",
+            body.clone(),
+            401,
+        ),
+        (vec![JSON], "/function", in_body.to_string(), 200),
+        (
+            vec![JSON],
+            "/function?access_token=test-system-token",
+            body.clone(),
+            200,
+        ),
+        (vec![JSON], "/function?access_token=nope", body.clone(), 401),
+        (vec![JSON], "/function", body.clone(), 401),
+    ] {
+        let r = send(&headers, path, &body);
+        assert_eq!(r.status, status, "{headers:?} {path} {body}");
+        if status == 401 {
+            assert_eq!(r.json(), unauthorized);
+            assert_eq!(r.header("www-authenticate"), Some("invalid system token"));
+        }
+    }
+    // Authentication comes before validation: no 422 without a token.
+    assert_eq!(send(&[JSON], "/function", "{}").status, 401);
+    server.shutdown();
+}
+
+#[test]
+fn results_and_failures_on_the_wire() {
+    let server = start(config());
+    let r = call(&server, &hook("echoResponse", json!({})));
+    assert_eq!((r.status, r.body.as_str()), (200, ""));
+    assert_eq!(r.header("content-length"), Some("0"));
+    assert_eq!(
+        r.header("content-type"),
+        Some("application/json; charset=utf-8")
+    );
+    for (resp, text) in [
+        (json!(null), "null"),
+        (json!("abc"), "\"abc\""),
+        (json!(5), "5"),
+        (json!([1, {"a": 2}]), "[1,{\"a\":2}]"),
+    ] {
+        let r = call(&server, &hook("echoResponse", json!({"resp": resp})));
+        assert_eq!((r.status, r.body.as_str()), (200, text));
+    }
+    let r = call(&server, &json!({}));
+    assert_eq!(r.status, 422);
+    assert_eq!(r.json()["errors"].as_array().unwrap().len(), 3);
+    let r = call(&server, &hook("doSomethingError", json!({})));
+    assert_eq!(
+        (r.status, r.json()),
+        (
+            422,
+            json!({"errors": [{"code": "my_error", "message": "doSomethingError"}]})
+        )
+    );
+    let r = call(
+        &server,
+        &json!({"diy": true, "type": "hook", "function": "echoResponse", "options": {"resp": "abc"}, "maxResponseSize": 4}),
+    );
+    assert_eq!(
+        r.json(),
+        json!({"errors": [{"code": "response_size_exceeded", "message": "response stream exceeded limit of 4 bytes."}]})
+    );
+    // The request's traceId and _reqId are overwritten by the host, never used for dispatch.
+    let r = request(server.addr, "POST", "/function", &[AUTH, JSON, ("traceid", "trace-1")],
+        json!({"diy": true, "function": "doSomething", "options": {"a": 1}, "traceId": "x", "_reqId": "y"}).to_string().as_bytes());
+    assert_eq!(r.json(), json!([{"a": 1, "function": "doSomething"}]));
+    server.shutdown();
+}
+
+#[test]
+fn a_panic_is_a_422_and_the_server_keeps_serving() {
+    let server = start(config());
+    let r = call(&server, &hook("throwSynchronously", json!({})));
+    assert_eq!(r.status, 422);
+    assert_eq!(
+        r.json(),
+        json!({"errors": [{"code": "function_panicked", "message": "The extension function panicked: boom"}]})
+    );
+    assert_eq!(
+        call(&server, &hook("echoResponse", json!({"resp": 2}))).body,
+        "2"
+    );
+    server.shutdown();
+}
+
+#[test]
+fn bad_bodies_get_clear_errors_before_authentication() {
+    let mut config = config();
+    config.body_limit = 1_000;
+    let server = start(config);
+    let code = |r: &Response| r.json()["errors"][0]["code"].as_str().unwrap().to_owned();
+    let r = request(server.addr, "POST", "/function", &[JSON], b"{\"diy\": tru");
+    assert_eq!((r.status, code(&r)), (400, "invalid_json".into()));
+    assert_eq!(
+        r.header("content-type"),
+        Some("application/json; charset=utf-8")
+    );
+    let r = request(
+        server.addr,
+        "POST",
+        "/function",
+        &[JSON],
+        b"\"just a string\"",
+    );
+    assert_eq!((r.status, code(&r)), (400, "invalid_json".into()));
+    let r = request(
+        server.addr,
+        "POST",
+        "/function",
+        &[("Content-Type", "text/plain")],
+        b"hello",
+    );
+    assert_eq!((r.status, code(&r)), (415, "unsupported_media_type".into()));
+    let r = request(
+        server.addr,
+        "POST",
+        "/function",
+        &[JSON, ("Content-Encoding", "br")],
+        b"{}",
+    );
+    assert_eq!(
+        (r.status, code(&r)),
+        (415, "unsupported_content_encoding".into())
+    );
+    // No body and no JSON type: Node's `{}`, so auth then validation decide.
+    let r = request(server.addr, "POST", "/function", &[AUTH], b"");
+    assert_eq!(
+        (r.status, r.json()["errors"].as_array().unwrap().len()),
+        (422, 3)
+    );
+    // The limit: exactly at it passes, one more byte is a 413.
+    let envelope =
+        |pad: usize| hook("echoResponse", json!({"resp": 1, "pad": "x".repeat(pad)})).to_string();
+    let base = envelope(0).len();
+    let at_limit = envelope(1_000 - base);
+    assert_eq!(at_limit.len(), 1_000);
+    assert_eq!(
+        request(
+            server.addr,
+            "POST",
+            "/function",
+            &[AUTH, JSON],
+            at_limit.as_bytes()
+        )
+        .status,
+        200
+    );
+    let over = envelope(1_001 - base);
+    let r = request(
+        server.addr,
+        "POST",
+        "/function",
+        &[AUTH, JSON],
+        over.as_bytes(),
+    );
+    assert_eq!((r.status, code(&r)), (413, "payload_too_large".into()));
+    // A charset parameter is fine.
+    let r = request(
+        server.addr,
+        "POST",
+        "/function",
+        &[AUTH, ("Content-Type", "application/json; charset=utf-8")],
+        at_limit.as_bytes(),
+    );
+    assert_eq!(r.status, 200);
+    server.shutdown();
+}
+
+#[test]
+fn heartbeat_sends_one_102_then_the_answer() {
+    let mut config = config();
+    config.heartbeat = Duration::from_millis(150);
+    let server = start(config);
+    let mut client = Client::connect(server.addr);
+    client.send(
+        "POST",
+        "/function",
+        &[AUTH, JSON],
+        hook("sleepThenRespond", json!({"ms": 500}))
+            .to_string()
+            .as_bytes(),
+    );
+    let started = Instant::now();
+    let first = client.read().unwrap();
+    assert_eq!(first.status, 102);
+    assert!(
+        started.elapsed() >= Duration::from_millis(100),
+        "{:?}",
+        started.elapsed()
+    );
+    let last = client.read().unwrap();
+    assert_eq!((last.status, last.body.as_str()), (200, "{\"done\":true}"));
+    // A fast call gets no 102, and the connection is reusable.
+    client.send(
+        "POST",
+        "/function",
+        &[AUTH, JSON],
+        hook("echoResponse", json!({"resp": 3}))
+            .to_string()
+            .as_bytes(),
+    );
+    let r = client.read().unwrap();
+    assert_eq!((r.status, r.body.as_str()), (200, "3"));
+    server.shutdown();
+}
+
+#[test]
+fn socket_timeout_drops_a_silent_call_and_keep_alive_closes_idle_connections() {
+    let mut config = config();
+    config.heartbeat = Duration::from_secs(60);
+    config.socket_timeout = Duration::from_millis(300);
+    config.keep_alive_timeout = Duration::from_millis(300);
+    let server = start(config);
+    let mut client = Client::connect(server.addr);
+    client.send(
+        "POST",
+        "/function",
+        &[AUTH, JSON],
+        hook("sleepThenRespond", json!({"ms": 1500}))
+            .to_string()
+            .as_bytes(),
+    );
+    let started = Instant::now();
+    assert!(client.read().is_none(), "destroyed without a response");
+    assert!(
+        started.elapsed() < Duration::from_millis(1400),
+        "{:?}",
+        started.elapsed()
+    );
+    let mut idle = Client::connect(server.addr);
+    let r = idle.request("GET", "/healthCheck", &[], b"");
+    assert_eq!(r.status, 200);
+    let started = Instant::now();
+    assert!(idle.closed());
+    assert!(
+        started.elapsed() < Duration::from_millis(1500),
+        "{:?}",
+        started.elapsed()
+    );
+    server.shutdown();
+}
+
+#[test]
+fn headers_timeout_closes_a_connection_that_never_sends_them() {
+    let mut config = config();
+    config.headers_timeout = Duration::from_millis(200);
+    let server = start(config);
+    let mut client = Client::connect(server.addr);
+    // Half a request line, then silence.
+    client.send_partial(b"POST /function HTTP/1.1\r\n");
+    let started = Instant::now();
+    assert!(client.closed());
+    assert!(
+        started.elapsed() < Duration::from_secs(3),
+        "{:?}",
+        started.elapsed()
+    );
+    server.shutdown();
+}
+
+#[test]
+fn a_thousand_concurrent_requests_get_their_own_answers() {
+    let server = start(config());
+    let addr = server.addr;
+    let threads: Vec<_> = (0..50)
+        .map(|t| {
+            std::thread::spawn(move || {
+                let mut client = Client::connect(addr);
+                for i in 0..20 {
+                    let id = format!("{t}-{i}");
+                    let function = if i % 5 == 0 { "sleepThenRespond" } else { "echoResponse" };
+                    let body = json!({"diy": true, "type": "hook", "function": function, "options": {"resp": {"id": id}, "ms": 5}});
+                    let r = client.request("POST", "/function", &[AUTH, JSON], body.to_string().as_bytes());
+                    assert_eq!(r.status, 200);
+                    if function == "echoResponse" {
+                        assert_eq!(r.json(), json!({"id": id}));
+                    } else {
+                        assert_eq!(r.json(), json!({"done": true}));
+                    }
+                }
+                20
+            })
+        })
+        .collect();
+    let answered: usize = threads.into_iter().map(|t| t.join().unwrap()).sum();
+    assert_eq!(answered, 1_000);
+    server.shutdown();
+}
+
+#[test]
+fn graceful_shutdown_drains_a_call_in_flight() {
+    let server = start(config());
+    let addr = server.addr;
+    let slow = std::thread::spawn(move || {
+        let body = hook("sleepThenRespond", json!({"ms": 600}));
+        request(
+            addr,
+            "POST",
+            "/function",
+            &[AUTH, JSON],
+            body.to_string().as_bytes(),
+        )
+    });
+    std::thread::sleep(Duration::from_millis(200));
+    let handle = server.handle.clone();
+    handle.shutdown();
+    std::thread::sleep(Duration::from_millis(100));
+    // No longer accepting.
+    assert!(std::net::TcpStream::connect_timeout(&addr, Duration::from_millis(500)).is_err());
+    let r = slow.join().unwrap();
+    assert_eq!((r.status, r.body.as_str()), (200, "{\"done\":true}"));
+    assert_eq!(server.join(), Stopped::Shutdown);
+}
