@@ -6,9 +6,18 @@ mod common;
 
 use common::client::{request, Client, Response};
 use extension_core::hosts::http::{spawn, HttpConfig, Running, Stopped};
+use extension_core::prelude::{json_function, ExtensionError};
 use extension_core::serde_json::{json, Value};
 use extension_core::{Configuration, Dispatcher};
 use reference_module as _;
+
+/// A synchronous function that holds its thread: the heartbeat must still go out.
+#[json_function(group = "hooks", name = "blockThenRespond")]
+fn block_then_respond(options: Value) -> Result<Value, ExtensionError> {
+    let ms = options["ms"].as_u64().unwrap_or(0);
+    std::thread::sleep(Duration::from_millis(ms));
+    Ok(json!({"blocked": ms}))
+}
 use std::time::{Duration, Instant};
 
 const TOKEN: &str = "test-system-token";
@@ -75,28 +84,20 @@ fn health_routes() {
 #[test]
 fn terminate_needs_the_token_and_fails_readiness_only() {
     let server = start(config());
-    let r = request(
-        server.addr,
-        "GET",
-        "/openConnections?terminate=true",
-        &[],
-        b"",
-    );
+    let mut ops = Client::connect(server.addr);
+    let r = ops.request("GET", "/openConnections?terminate=true", &[], b"");
     assert_eq!(r.status, 401);
     assert_eq!(r.header("www-authenticate"), Some("invalid system token"));
-    assert_eq!(request(server.addr, "GET", "/readyz", &[], b"").status, 200);
+    assert_eq!(ops.request("GET", "/readyz", &[], b"").status, 200);
     let path = format!("/openConnections?terminate=true&access_token={TOKEN}");
-    let r = request(server.addr, "GET", &path, &[], b"");
+    let r = ops.request("GET", &path, &[], b"");
     assert_eq!((r.status, r.body.as_str()), (200, "0"));
     for path in ["/livez", "/readyz"] {
-        let r = request(server.addr, "GET", path, &[], b"");
+        let r = ops.request("GET", path, &[], b"");
         assert_eq!((r.status, r.body.as_str()), (503, "Service Unavailable"));
     }
     // Everything else keeps working while terminating.
-    assert_eq!(
-        request(server.addr, "GET", "/healthCheck", &[], b"").status,
-        200
-    );
+    assert_eq!(ops.request("GET", "/healthCheck", &[], b"").status, 200);
     assert_eq!(
         call(&server, &hook("echoResponse", json!({"resp": 1}))).body,
         "1"
@@ -387,6 +388,21 @@ fn heartbeat_sends_one_102_then_the_answer() {
     );
     let last = client.read().unwrap();
     assert_eq!((last.status, last.body.as_str()), (200, "{\"done\":true}"));
+    // Also while a synchronous function blocks its thread.
+    client.send(
+        "POST",
+        "/function",
+        &[AUTH, JSON],
+        hook("blockThenRespond", json!({"ms": 500}))
+            .to_string()
+            .as_bytes(),
+    );
+    assert_eq!(client.read().unwrap().status, 102);
+    let last = client.read().unwrap();
+    assert_eq!(
+        (last.status, last.body.as_str()),
+        (200, "{\"blocked\":500}")
+    );
     // A fast call gets no 102, and the connection is reusable.
     client.send(
         "POST",

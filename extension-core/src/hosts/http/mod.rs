@@ -16,10 +16,12 @@
 
 pub mod config;
 mod conn;
+mod heartbeat;
 mod service;
 
 pub use config::{HttpConfig, Parsed};
-pub use service::{ExtensionService, Heartbeat};
+pub use heartbeat::Heartbeat;
+pub use service::ExtensionService;
 
 use crate::Dispatcher;
 use std::io;

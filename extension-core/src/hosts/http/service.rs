@@ -1,7 +1,7 @@
 //! The routes of PROTOCOL.md section 6.2 as one `tower::Service`: mount it as the whole
 //! server (`hosts::http::Server` does), or route `POST /function` to it in an axum app.
 
-use super::ServerState;
+use super::{Heartbeat, ServerState};
 use crate::dispatch::Envelope;
 use crate::error::{ErrorItem, Failure};
 use crate::js::truthy;
@@ -22,11 +22,6 @@ use std::time::{Duration, Instant};
 
 const JSON: &str = "application/json; charset=utf-8";
 const TEXT: &str = "text/plain; charset=utf-8";
-
-/// Sends the interim `102 Processing` of a call that runs long (section 6.3.3). The server
-/// puts one in each request's extensions; a service mounted elsewhere runs without it.
-#[derive(Clone)]
-pub struct Heartbeat(pub(super) Arc<dyn Fn() + Send + Sync>);
 
 /// The extension routes as a `tower::Service`.
 #[derive(Clone)]
@@ -309,20 +304,10 @@ where
     shared.state.in_flight.fetch_add(1, Ordering::SeqCst);
     let _in_flight = InFlight(&shared.state);
 
-    let call = shared.dispatcher.call(&envelope);
-    tokio::pin!(call);
-    let result = match heartbeat {
-        Some(heartbeat) => {
-            tokio::select! {
-                result = &mut call => result,
-                () = tokio::time::sleep(shared.heartbeat) => {
-                    (heartbeat.0)();
-                    call.await
-                }
-            }
-        }
-        None => call.await,
-    };
+    // Cancelled when the call ends, or when the connection drops this future.
+    let ticket = heartbeat.map(|beat| super::heartbeat::schedule(beat, shared.heartbeat));
+    let result = shared.dispatcher.call(&envelope).await;
+    drop(ticket);
     let shown = |v: &Option<Value>| v.as_ref().map(crate::js::to_js_string).unwrap_or_default();
     let status = result.as_ref().map_or_else(|f| f.status_code, |_| 200);
     tracing::info!(

@@ -1,0 +1,119 @@
+//! The `102 Processing` heartbeat (section 6.3.3), on a timer thread of its own: it fires even
+//! while a synchronous function holds a runtime thread, and a call's ticket cancels it when
+//! the call ends or is dropped (a connection that timed out keeps no socket alive).
+
+use std::collections::BTreeMap;
+use std::sync::{Arc, Condvar, Mutex, OnceLock};
+use std::time::{Duration, Instant};
+
+/// Writes the interim response on one connection.
+#[derive(Clone)]
+pub struct Heartbeat(pub(super) Arc<dyn Fn() + Send + Sync>);
+
+#[derive(Default)]
+struct Due {
+    entries: BTreeMap<(Instant, u64), Heartbeat>,
+    next_id: u64,
+}
+
+struct Timer {
+    due: Mutex<Due>,
+    wake: Condvar,
+}
+
+fn timer() -> &'static Timer {
+    static TIMER: OnceLock<&'static Timer> = OnceLock::new();
+    TIMER.get_or_init(|| {
+        let timer: &'static Timer = Box::leak(Box::new(Timer {
+            due: Mutex::new(Due::default()),
+            wake: Condvar::new(),
+        }));
+        std::thread::Builder::new()
+            .name("extension-heartbeat".into())
+            .spawn(move || timer.run())
+            .expect("cannot start the heartbeat thread");
+        timer
+    })
+}
+
+impl Timer {
+    fn run(&self) {
+        let mut due = self.due.lock().unwrap_or_else(|e| e.into_inner());
+        loop {
+            let now = Instant::now();
+            match due.entries.keys().next().copied() {
+                Some(key) if key.0 <= now => {
+                    let beat = due.entries.remove(&key);
+                    // Written while holding the lock: a call that ends now waits in
+                    // `Ticket::drop` until the 102 is out, before hyper writes the answer.
+                    if let Some(beat) = beat {
+                        (beat.0)();
+                    }
+                }
+                Some(key) => {
+                    due = self
+                        .wake
+                        .wait_timeout(due, key.0 - now)
+                        .unwrap_or_else(|e| e.into_inner())
+                        .0;
+                }
+                None => due = self.wake.wait(due).unwrap_or_else(|e| e.into_inner()),
+            }
+        }
+    }
+}
+
+/// A scheduled heartbeat; dropping it cancels it.
+pub(super) struct Ticket(Option<(Instant, u64)>);
+
+/// Schedules `beat` after `delay`.
+pub(super) fn schedule(beat: Heartbeat, delay: Duration) -> Ticket {
+    let timer = timer();
+    let at = Instant::now() + delay;
+    let mut due = timer.due.lock().unwrap_or_else(|e| e.into_inner());
+    let id = due.next_id;
+    due.next_id += 1;
+    let first = due.entries.keys().next().is_none_or(|k| (at, id) < *k);
+    due.entries.insert((at, id), beat);
+    drop(due);
+    if first {
+        timer.wake.notify_one();
+    }
+    Ticket(Some((at, id)))
+}
+
+impl Drop for Ticket {
+    fn drop(&mut self) {
+        if let Some(key) = self.0.take() {
+            let timer = timer();
+            timer
+                .due
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .entries
+                .remove(&key);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    #[test]
+    fn fires_once_when_due_and_never_when_cancelled() {
+        let fired = Arc::new(AtomicUsize::new(0));
+        let beat = {
+            let fired = Arc::clone(&fired);
+            Heartbeat(Arc::new(move || {
+                fired.fetch_add(1, Ordering::SeqCst);
+            }))
+        };
+        let kept = schedule(beat.clone(), Duration::from_millis(20));
+        drop(schedule(beat, Duration::from_millis(20)));
+        std::thread::sleep(Duration::from_millis(200));
+        assert_eq!(fired.load(Ordering::SeqCst), 1);
+        drop(kept);
+    }
+}
