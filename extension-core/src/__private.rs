@@ -99,7 +99,7 @@ pub fn encode<T: Serialize + 'static>(value: &T) -> Result<Reply, Failure> {
     if TypeId::of::<T>() == TypeId::of::<()>() {
         return Ok(Reply::NoValue);
     }
-    serde_json::to_vec(value).map(Reply::Json).map_err(|_| {
+    crate::js::to_json_vec(value).map(Reply::Json).map_err(|_| {
         Failure::single(
             "invalid_extension_response",
             "Extension response is not serializable.",

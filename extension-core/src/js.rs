@@ -107,6 +107,33 @@ pub fn number_to_string(f: f64) -> String {
     }
 }
 
+/// Serialises like `JSON.stringify`: numbers as JavaScript prints them (`125450`, not
+/// `125450.0`; `1e+21`; `0.000001`), so that the bytes, and the response size, match Node's.
+pub fn to_json_vec<T: serde::Serialize + ?Sized>(value: &T) -> serde_json::Result<Vec<u8>> {
+    let mut out = Vec::with_capacity(256);
+    let mut serializer = serde_json::Serializer::with_formatter(&mut out, JsNumbers);
+    value.serialize(&mut serializer)?;
+    Ok(out)
+}
+
+/// serde_json's formatter with JavaScript's number layout for `f64`.
+struct JsNumbers;
+
+impl serde_json::ser::Formatter for JsNumbers {
+    fn write_f64<W: ?Sized + std::io::Write>(&mut self, w: &mut W, v: f64) -> std::io::Result<()> {
+        let abs = v.abs();
+        if v.fract() == 0.0 && abs < 9_007_199_254_740_992.0 {
+            // Integral and exact as an i64 (this is also where -0 becomes `0`).
+            write!(w, "{}", v as i64)
+        } else if (v.fract() == 0.0 && abs < 1e21) || (1e-6..1e-5).contains(&abs) {
+            // Where serde_json's shortest form uses another layout than JavaScript.
+            w.write_all(number_to_string(v).as_bytes())
+        } else {
+            serde_json::ser::CompactFormatter.write_f64(w, v)
+        }
+    }
+}
+
 /// Length of a UTF-8 text in UTF-16 code units, as JavaScript's `string.length` counts it.
 pub fn utf16_len(bytes: &[u8]) -> usize {
     // Every byte that starts a character counts one unit; four-byte characters (outside the
@@ -161,6 +188,21 @@ mod tests {
         assert_eq!(to_js_number(&json!(true)), 1.0);
         assert_eq!(to_js_number(&json!([5])), 5.0);
         assert!(to_js_number(&json!({})).is_nan());
+    }
+
+    #[test]
+    fn numbers_serialise_as_javascript_prints_them() {
+        let text = |v: Value| String::from_utf8(to_json_vec(&v).unwrap()).unwrap();
+        assert_eq!(
+            text(json!([
+                125450.0, -0.0, 1.5, 1e16, 1e21, 0.000001, 0.0000015, 1e-7, 123.456
+            ])),
+            "[125450,0,1.5,10000000000000000,1e+21,0.000001,0.0000015,1e-7,123.456]"
+        );
+        assert_eq!(
+            text(json!({"a": 5, "b": -7, "c": 18446744073709551615_u64})),
+            r#"{"a":5,"b":-7,"c":18446744073709551615}"#
+        );
     }
 
     #[test]

@@ -10,11 +10,16 @@ use std::time::{Duration, Instant};
 #[derive(Clone)]
 pub struct Heartbeat(pub(super) Arc<dyn Fn() + Send + Sync>);
 
-#[derive(Default)]
 struct Due {
     entries: BTreeMap<(Instant, u64), Heartbeat>,
     next_id: u64,
+    /// When the thread wakes on its own: a call scheduled later needs no wake-up, so the
+    /// common case (every call due 270 s from now) costs a map insert and no syscall.
+    wakes_at: Instant,
 }
+
+/// How long the idle thread sleeps before looking again.
+const IDLE_NAP: Duration = Duration::from_secs(1);
 
 struct Timer {
     due: Mutex<Due>,
@@ -25,7 +30,11 @@ fn timer() -> &'static Timer {
     static TIMER: OnceLock<&'static Timer> = OnceLock::new();
     TIMER.get_or_init(|| {
         let timer: &'static Timer = Box::leak(Box::new(Timer {
-            due: Mutex::new(Due::default()),
+            due: Mutex::new(Due {
+                entries: BTreeMap::new(),
+                next_id: 0,
+                wakes_at: Instant::now(),
+            }),
             wake: Condvar::new(),
         }));
         std::thread::Builder::new()
@@ -50,14 +59,15 @@ impl Timer {
                         (beat.0)();
                     }
                 }
-                Some(key) => {
+                next => {
+                    let until = next.map_or(now + IDLE_NAP, |key| key.0.min(now + IDLE_NAP));
+                    due.wakes_at = until;
                     due = self
                         .wake
-                        .wait_timeout(due, key.0 - now)
+                        .wait_timeout(due, until - now)
                         .unwrap_or_else(|e| e.into_inner())
                         .0;
                 }
-                None => due = self.wake.wait(due).unwrap_or_else(|e| e.into_inner()),
             }
         }
     }
@@ -73,10 +83,10 @@ pub(super) fn schedule(beat: Heartbeat, delay: Duration) -> Ticket {
     let mut due = timer.due.lock().unwrap_or_else(|e| e.into_inner());
     let id = due.next_id;
     due.next_id += 1;
-    let first = due.entries.keys().next().is_none_or(|k| (at, id) < *k);
+    let early = at < due.wakes_at;
     due.entries.insert((at, id), beat);
     drop(due);
-    if first {
+    if early {
         timer.wake.notify_one();
     }
     Ticket(Some((at, id)))

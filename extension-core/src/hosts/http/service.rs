@@ -81,12 +81,17 @@ where
     fn call(&mut self, request: Request<B>) -> BoxFuture {
         let shared = Arc::clone(&self.shared);
         Box::pin(async move {
+            let logged = tracing::enabled!(tracing::Level::INFO)
+                && !matches!(request.uri().path(), "/livez" | "/readyz");
+            if !logged {
+                return Ok(route(&shared, request).await);
+            }
             let started = Instant::now();
             let method = request.method().clone();
             let path = request.uri().path().to_owned();
             let response = route(&shared, request).await;
             let status = response.status().as_u16();
-            if !matches!(path.as_str(), "/livez" | "/readyz") {
+            {
                 // The path only: the query may carry an access_token.
                 tracing::info!(
                     log_name = "reqFinished",
@@ -293,7 +298,7 @@ where
         return unauthorized();
     }
 
-    let request_id = request_id();
+    let logged = tracing::enabled!(tracing::Level::INFO);
     let trace_id = parts
         .headers
         .get("traceid")
@@ -310,7 +315,9 @@ where
     drop(ticket);
     let shown = |v: &Option<Value>| v.as_ref().map(crate::js::to_js_string).unwrap_or_default();
     let status = result.as_ref().map_or_else(|f| f.status_code, |_| 200);
-    tracing::info!(
+    if logged {
+        let request_id = request_id();
+        tracing::info!(
         log_name = "callFunctionInvoked",
         r#type = %shown(&envelope.type_),
         function = %shown(&envelope.function),
@@ -318,8 +325,9 @@ where
         req_id = %request_id,
         trace_id = trace_id.as_deref().unwrap_or(""),
         status_code = status,
-        duration_ms = %format_args!("{:.3}", started.elapsed().as_secs_f64() * 1000.0),
-    );
+            duration_ms = %format_args!("{:.3}", started.elapsed().as_secs_f64() * 1000.0),
+        );
+    }
     match result {
         Ok(Reply::Json(body)) => json(StatusCode::OK, Bytes::from(body)),
         Ok(Reply::NoValue) => json(StatusCode::OK, Bytes::new()),

@@ -1,0 +1,109 @@
+//! The server binary as an operator runs it: configuration errors with section 2's texts
+//! and exit code 2, SIGTERM drains and exits 0, `/stopServer` exits 1 as Node does.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+const EXE: &str = env!("CARGO_BIN_EXE_typed-server");
+
+/// Starts the server on a free port and returns it with the port it listens on.
+fn start(extra: &[&str]) -> (Child, u16) {
+    let mut child = Command::new(EXE)
+        .args(["--port", "0", "--system-token", "tok"])
+        .args(extra)
+        .env("RUST_LOG", "info")
+        .stderr(Stdio::piped())
+        .stdout(Stdio::null())
+        .spawn()
+        .expect("the server starts");
+    let stderr = child.stderr.take().unwrap();
+    let mut lines = BufReader::new(stderr).lines();
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while Instant::now() < deadline {
+        let Some(Ok(line)) = lines.next() else { break };
+        assert!(
+            !line.contains("tok"),
+            "the token must not be logged: {line}"
+        );
+        if let Some(address) = line.split("address=").nth(1) {
+            let port = address.trim().rsplit(':').next().unwrap().parse().unwrap();
+            // Keep draining stderr so the server never blocks on a full pipe.
+            std::thread::spawn(move || for _ in lines {});
+            return (child, port);
+        }
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+    panic!("the server did not say where it listens");
+}
+
+fn get(port: u16, path: &str) -> String {
+    let mut stream = TcpStream::connect(("127.0.0.1", port)).unwrap();
+    stream
+        .set_read_timeout(Some(Duration::from_secs(10)))
+        .unwrap();
+    write!(
+        stream,
+        "GET {path} HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer tok\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap();
+    let mut response = String::new();
+    let _ = stream.read_to_string(&mut response);
+    response
+}
+
+fn wait(child: &mut Child) -> i32 {
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            return status.code().unwrap_or(-1);
+        }
+        assert!(Instant::now() < deadline, "the server did not exit");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+#[test]
+fn configuration_errors_exit_2_with_section_2_texts() {
+    let output = Command::new(EXE)
+        .env_remove("INTEGRATOR_EXTENSION_DIY")
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    assert_eq!(
+        String::from_utf8_lossy(&output.stderr).trim(),
+        "missing_parameter: Options parameter is not provided."
+    );
+    let output = Command::new(EXE)
+        .args(["--diy", "--bind", "0.0.0.0"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    assert_eq!(
+        String::from_utf8_lossy(&output.stderr).trim(),
+        "missing_required_field: systemToken not provided in options."
+    );
+}
+
+#[test]
+fn sigterm_drains_and_exits_0() {
+    let (mut child, port) = start(&["--diy"]);
+    assert!(get(port, "/healthCheck").contains("{\"success\":true}"));
+    let killed = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    assert_eq!(wait(&mut child), 0);
+}
+
+#[test]
+fn stop_server_exits_1() {
+    let (mut child, port) = start(&["--connector", "c1"]);
+    let response = get(port, "/stopServer");
+    assert!(response.starts_with("HTTP/1.1 200"), "{response}");
+    assert!(response.ends_with("preparing to shut down."), "{response}");
+    assert_eq!(wait(&mut child), 1);
+}
