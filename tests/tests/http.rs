@@ -475,27 +475,34 @@ fn headers_timeout_closes_a_connection_that_never_sends_them() {
 fn a_thousand_concurrent_requests_get_their_own_answers() {
     let server = start(config());
     let addr = server.addr;
-    let threads: Vec<_> = (0..50)
-        .map(|t| {
-            std::thread::spawn(move || {
-                let mut client = Client::connect(addr);
-                for i in 0..20 {
-                    let id = format!("{t}-{i}");
-                    let function = if i % 5 == 0 { "sleepThenRespond" } else { "echoResponse" };
-                    let body = json!({"diy": true, "type": "hook", "function": function, "options": {"resp": {"id": id}, "ms": 5}});
-                    let r = client.request("POST", "/function", &[AUTH, JSON], body.to_string().as_bytes());
-                    assert_eq!(r.status, 200);
-                    if function == "echoResponse" {
-                        assert_eq!(r.json(), json!({"id": id}));
-                    } else {
-                        assert_eq!(r.json(), json!({"done": true}));
-                    }
-                }
-                20
-            })
+    // A thousand connections, released at once, each asking for its own answer; every
+    // fifth one waits a little on the server, so that answers complete out of order.
+    let barrier = std::sync::Arc::new(std::sync::Barrier::new(1_000));
+    let threads: Vec<_> = (0..1_000)
+        .map(|n| {
+            let barrier = std::sync::Arc::clone(&barrier);
+            std::thread::Builder::new()
+                .stack_size(256 * 1024)
+                .spawn(move || {
+                    let mut client = Client::connect(addr);
+                    let body = json!({"diy": true, "type": "hook", "function": "sleepThenRespond",
+                        "options": {"ms": if n % 5 == 0 { 50 } else { 0 }}, "n": n});
+                    let echo = json!({"diy": true, "type": "hook", "function": "echoResponse", "options": {"resp": {"n": n}}});
+                    barrier.wait();
+                    let chosen = if n % 2 == 0 { &body } else { &echo };
+                    let r = client.request("POST", "/function", &[AUTH, JSON], chosen.to_string().as_bytes());
+                    assert_eq!(r.status, 200, "{n}: {}", r.body);
+                    let expected = if n % 2 == 0 { json!({"done": true}) } else { json!({"n": n}) };
+                    assert_eq!(r.json(), expected, "request {n}");
+                })
+                .unwrap()
         })
         .collect();
-    let answered: usize = threads.into_iter().map(|t| t.join().unwrap()).sum();
+    let answered = threads
+        .into_iter()
+        .map(|t| t.join())
+        .filter(Result::is_ok)
+        .count();
     assert_eq!(answered, 1_000);
     server.shutdown();
 }

@@ -40,29 +40,37 @@ impl Activity {
 impl Connection {
     pub(super) async fn serve(mut self, stream: TcpStream) {
         let _ = stream.set_nodelay(true);
-        let stream = Arc::new(stream);
         let activity = Arc::new(Activity {
             started: Instant::now(),
             last: AtomicU64::new(0),
             busy: AtomicBool::new(false),
         });
+        // A second handle on the socket for the interim 102: hyper owns the stream, and
+        // writes nothing for a request until it is answered, so the two never interleave.
+        #[cfg(unix)]
+        let heartbeat_socket = std::os::fd::AsFd::as_fd(&stream)
+            .try_clone_to_owned()
+            .map(std::net::TcpStream::from)
+            .ok();
+        #[cfg(not(unix))]
+        let heartbeat_socket: Option<std::net::TcpStream> = None;
         let heartbeat = {
-            let stream = Arc::clone(&stream);
             let activity = Arc::clone(&activity);
             Heartbeat(Arc::new(move || {
-                // hyper writes nothing for this request until it is answered, so the interim
-                // response cannot interleave with another write.
                 let line = b"HTTP/1.1 102 Processing\r\n\r\n";
-                if stream.try_write(line).is_ok() {
-                    activity.touch();
+                // The socket is non-blocking: a full send buffer skips this heartbeat
+                // rather than stalling the timer.
+                if let Some(mut socket) = heartbeat_socket.as_ref() {
+                    if std::io::Write::write(&mut socket, line).is_ok() {
+                        activity.touch();
+                    }
                 }
             }))
         };
-        let service = self.service.clone();
+        let service = self.service.with_heartbeat(heartbeat);
         let busy = Arc::clone(&activity);
-        let svc = hyper::service::service_fn(
-            move |mut request: hyper::Request<hyper::body::Incoming>| {
-                request.extensions_mut().insert(heartbeat.clone());
+        let svc =
+            hyper::service::service_fn(move |request: hyper::Request<hyper::body::Incoming>| {
                 busy.busy.store(true, Ordering::Relaxed);
                 let busy = Arc::clone(&busy);
                 let call = tower_service::Service::call(&mut service.clone(), request);
@@ -72,10 +80,9 @@ impl Connection {
                     busy.touch();
                     response
                 }
-            },
-        );
-        let io = TokioIo::new(SharedStream {
-            stream: Arc::clone(&stream),
+            });
+        let io = TokioIo::new(Watched {
+            stream,
             activity: Arc::clone(&activity),
         });
         let connection = http1::Builder::new()
@@ -133,82 +140,57 @@ impl Connection {
     }
 }
 
-/// The socket, shared with the heartbeat; reads and writes record activity.
-struct SharedStream {
-    stream: Arc<TcpStream>,
+/// The socket, recording when bytes last moved (for the inactivity timeouts).
+struct Watched {
+    stream: TcpStream,
     activity: Arc<Activity>,
 }
 
-impl AsyncRead for SharedStream {
+impl AsyncRead for Watched {
     fn poll_read(
-        self: Pin<&mut Self>,
+        mut self: Pin<&mut Self>,
         cx: &mut Context<'_>,
         buf: &mut ReadBuf<'_>,
     ) -> Poll<io::Result<()>> {
-        loop {
-            ready!(self.stream.poll_read_ready(cx))?;
-            let unfilled = buf.initialize_unfilled();
-            match self.stream.try_read(unfilled) {
-                Ok(n) => {
-                    buf.advance(n);
-                    self.activity.touch();
-                    return Poll::Ready(Ok(()));
-                }
-                Err(e) if e.kind() == io::ErrorKind::WouldBlock => {}
-                Err(e) => return Poll::Ready(Err(e)),
-            }
+        let before = buf.filled().len();
+        let result = ready!(Pin::new(&mut self.stream).poll_read(cx, buf));
+        if buf.filled().len() > before {
+            self.activity.touch();
         }
+        Poll::Ready(result)
     }
 }
 
-impl AsyncWrite for SharedStream {
+impl AsyncWrite for Watched {
     fn poll_write(
-        self: Pin<&mut Self>,
+        mut self: Pin<&mut Self>,
         cx: &mut Context<'_>,
         buf: &[u8],
     ) -> Poll<io::Result<usize>> {
-        loop {
-            ready!(self.stream.poll_write_ready(cx))?;
-            match self.stream.try_write(buf) {
-                Ok(n) => {
-                    self.activity.touch();
-                    return Poll::Ready(Ok(n));
-                }
-                Err(e) if e.kind() == io::ErrorKind::WouldBlock => {}
-                Err(e) => return Poll::Ready(Err(e)),
-            }
-        }
+        let result = ready!(Pin::new(&mut self.stream).poll_write(cx, buf));
+        self.activity.touch();
+        Poll::Ready(result)
     }
 
     fn poll_write_vectored(
-        self: Pin<&mut Self>,
+        mut self: Pin<&mut Self>,
         cx: &mut Context<'_>,
         bufs: &[io::IoSlice<'_>],
     ) -> Poll<io::Result<usize>> {
-        loop {
-            ready!(self.stream.poll_write_ready(cx))?;
-            match self.stream.try_write_vectored(bufs) {
-                Ok(n) => {
-                    self.activity.touch();
-                    return Poll::Ready(Ok(n));
-                }
-                Err(e) if e.kind() == io::ErrorKind::WouldBlock => {}
-                Err(e) => return Poll::Ready(Err(e)),
-            }
-        }
+        let result = ready!(Pin::new(&mut self.stream).poll_write_vectored(cx, bufs));
+        self.activity.touch();
+        Poll::Ready(result)
     }
 
     fn is_write_vectored(&self) -> bool {
-        true
+        self.stream.is_write_vectored()
     }
 
-    fn poll_flush(self: Pin<&mut Self>, _: &mut Context<'_>) -> Poll<io::Result<()>> {
-        Poll::Ready(Ok(()))
+    fn poll_flush(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        Pin::new(&mut self.stream).poll_flush(cx)
     }
 
-    fn poll_shutdown(self: Pin<&mut Self>, _: &mut Context<'_>) -> Poll<io::Result<()>> {
-        // The socket closes when the connection drops it (the heartbeat's clone only lives
-        // as long as the connection's service).
-        Poll::Ready(Ok(()))
+    fn poll_shutdown(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        Pin::new(&mut self.stream).poll_shutdown(cx)
     }
 }

@@ -27,6 +27,8 @@ const TEXT: &str = "text/plain; charset=utf-8";
 #[derive(Clone)]
 pub struct ExtensionService {
     shared: Arc<Shared>,
+    /// The connection's heartbeat, when the server runs the service.
+    heartbeat: Option<Heartbeat>,
 }
 
 struct Shared {
@@ -46,6 +48,7 @@ impl ExtensionService {
         state: Arc<ServerState>,
     ) -> Self {
         ExtensionService {
+            heartbeat: None,
             shared: Arc::new(Shared {
                 dispatcher,
                 system_token: config.system_token.clone(),
@@ -54,6 +57,14 @@ impl ExtensionService {
                 open_operations: config.open_operations,
                 state,
             }),
+        }
+    }
+
+    /// The same service for one connection, able to send it a `102 Processing`.
+    pub(super) fn with_heartbeat(&self, heartbeat: Heartbeat) -> Self {
+        ExtensionService {
+            shared: Arc::clone(&self.shared),
+            heartbeat: Some(heartbeat),
         }
     }
 
@@ -80,16 +91,17 @@ where
 
     fn call(&mut self, request: Request<B>) -> BoxFuture {
         let shared = Arc::clone(&self.shared);
+        let heartbeat = self.heartbeat.clone();
         Box::pin(async move {
             let logged = tracing::enabled!(tracing::Level::INFO)
                 && !matches!(request.uri().path(), "/livez" | "/readyz");
             if !logged {
-                return Ok(route(&shared, request).await);
+                return Ok(route(&shared, heartbeat, request).await);
             }
             let started = Instant::now();
             let method = request.method().clone();
             let path = request.uri().path().to_owned();
-            let response = route(&shared, request).await;
+            let response = route(&shared, heartbeat, request).await;
             let status = response.status().as_u16();
             {
                 // The path only: the query may carry an access_token.
@@ -116,7 +128,11 @@ fn normalise(path: &str) -> String {
     }
 }
 
-async fn route<B>(shared: &Shared, request: Request<B>) -> Response<Full<Bytes>>
+async fn route<B>(
+    shared: &Shared,
+    heartbeat: Option<Heartbeat>,
+    request: Request<B>,
+) -> Response<Full<Bytes>>
 where
     B: Body<Data = Bytes> + Send + 'static,
     B::Error: std::error::Error + Send + Sync + 'static,
@@ -135,7 +151,7 @@ where
                 text(StatusCode::OK, "OK")
             }
         }
-        ("/function", _, true) => function(shared, request).await,
+        ("/function", _, true) => function(shared, heartbeat, request).await,
         ("/openconnections", true, _) => open_connections(shared, &request),
         ("/stopserver", true, _) => stop_server(shared, &request),
         _ => failure(
@@ -196,7 +212,11 @@ fn operations_allowed<B>(shared: &Shared, request: &Request<B>) -> bool {
     token.is_some_and(|t| same_token(&t, &shared.system_token))
 }
 
-async fn function<B>(shared: &Shared, request: Request<B>) -> Response<Full<Bytes>>
+async fn function<B>(
+    shared: &Shared,
+    heartbeat: Option<Heartbeat>,
+    request: Request<B>,
+) -> Response<Full<Bytes>>
 where
     B: Body<Data = Bytes> + Send + 'static,
     B::Error: std::error::Error + Send + Sync + 'static,
@@ -304,7 +324,6 @@ where
         .get("traceid")
         .and_then(|v| v.to_str().ok())
         .map(str::to_owned);
-    let heartbeat = parts.extensions.get::<Heartbeat>().cloned();
     let started = Instant::now();
     shared.state.in_flight.fetch_add(1, Ordering::SeqCst);
     let _in_flight = InFlight(&shared.state);
