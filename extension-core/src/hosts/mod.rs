@@ -2,3 +2,6 @@
 
 #[cfg(feature = "http")]
 pub mod http;
+
+#[cfg(feature = "lambda")]
+pub mod lambda;
