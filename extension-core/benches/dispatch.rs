@@ -58,7 +58,8 @@ fn page(records: usize) -> Value {
 fn direct(options: &str) -> Vec<u8> {
     let options: PreSavePageOptions = extension_core::serde_json::from_str(options).unwrap();
     let response = process(options).unwrap();
-    extension_core::serde_json::to_vec(&response).unwrap()
+    // What a Node-compatible handler writes: numbers as JSON.stringify prints them.
+    extension_core::js::to_json_vec(&response).unwrap()
 }
 
 fn dispatched(dispatcher: &Dispatcher, envelope: &str) -> Vec<u8> {
