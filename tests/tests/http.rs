@@ -320,6 +320,28 @@ fn bad_bodies_get_clear_errors_before_authentication() {
         (r.status, code(&r)),
         (415, "unsupported_content_encoding".into())
     );
+    // gzip and deflate are inflated, as Node's parser does; garbage is a clear 400.
+    let body = hook("echoResponse", json!({"resp": "zipped"})).to_string();
+    for (encoding, packed) in [
+        ("gzip", gzip(body.as_bytes())),
+        ("deflate", zlib(body.as_bytes())),
+    ] {
+        let headers = [AUTH, JSON, ("Content-Encoding", encoding)];
+        let r = request(server.addr, "POST", "/function", &headers, &packed);
+        assert_eq!(
+            (r.status, r.body.as_str()),
+            (200, "\"zipped\""),
+            "{encoding}"
+        );
+    }
+    let headers = [AUTH, JSON, ("Content-Encoding", "gzip")];
+    let r = request(server.addr, "POST", "/function", &headers, b"not gzip");
+    assert_eq!((r.status, code(&r)), (400, "invalid_body".into()));
+    // The limit applies to the inflated body too.
+    let bomb = gzip_run(b'x', 20);
+    assert!(bomb.len() < 100, "{} bytes on the wire", bomb.len());
+    let r = request(server.addr, "POST", "/function", &headers, &bomb);
+    assert_eq!((r.status, code(&r)), (413, "payload_too_large".into()));
     // No body and no JSON type: Node's `{}`, so auth then validation decide.
     let r = request(server.addr, "POST", "/function", &[AUTH], b"");
     assert_eq!(
@@ -530,4 +552,107 @@ fn graceful_shutdown_drains_a_call_in_flight() {
     let r = slow.join().unwrap();
     assert_eq!((r.status, r.body.as_str()), (200, "{\"done\":true}"));
     assert_eq!(server.join(), Stopped::Shutdown);
+}
+
+/// gzip with stored (uncompressed) deflate blocks plus a CRC: enough to exercise inflating
+/// without a compression library in the tests.
+fn gzip(data: &[u8]) -> Vec<u8> {
+    let mut out = vec![0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 255];
+    out.extend(stored_blocks(data));
+    out.extend(crc32(data).to_le_bytes());
+    out.extend((data.len() as u32).to_le_bytes());
+    out
+}
+
+/// zlib (RFC 1950) around stored deflate blocks.
+fn zlib(data: &[u8]) -> Vec<u8> {
+    let mut out = vec![0x78, 0x01];
+    out.extend(stored_blocks(data));
+    out.extend(adler32(data).to_be_bytes());
+    out
+}
+
+fn stored_blocks(data: &[u8]) -> Vec<u8> {
+    let mut out = Vec::new();
+    let chunks: Vec<&[u8]> = if data.is_empty() {
+        vec![&[]]
+    } else {
+        data.chunks(65_535).collect()
+    };
+    for (i, chunk) in chunks.iter().enumerate() {
+        out.push(u8::from(i + 1 == chunks.len()));
+        let len = chunk.len() as u16;
+        out.extend(len.to_le_bytes());
+        out.extend((!len).to_le_bytes());
+        out.extend(*chunk);
+    }
+    out
+}
+
+fn crc32(data: &[u8]) -> u32 {
+    let mut crc = !0u32;
+    for &byte in data {
+        crc ^= u32::from(byte);
+        for _ in 0..8 {
+            crc = if crc & 1 == 1 {
+                (crc >> 1) ^ 0xEDB8_8320
+            } else {
+                crc >> 1
+            };
+        }
+    }
+    !crc
+}
+
+fn adler32(data: &[u8]) -> u32 {
+    let (mut a, mut b) = (1u32, 0u32);
+    for &byte in data {
+        a = (a + u32::from(byte)) % 65_521;
+        b = (b + a) % 65_521;
+    }
+    (b << 16) | a
+}
+
+/// gzip of one byte repeated `1 + 258 * matches` times, compressed with fixed-Huffman
+/// back-references: a small body that inflates past a limit.
+fn gzip_run(byte: u8, matches: usize) -> Vec<u8> {
+    struct Bits {
+        out: Vec<u8>,
+        used: u32,
+    }
+    impl Bits {
+        fn put(&mut self, value: u32, count: u32) {
+            for i in 0..count {
+                if self.used.is_multiple_of(8) {
+                    self.out.push(0);
+                }
+                let bit = ((value >> i) & 1) as u8;
+                *self.out.last_mut().unwrap() |= bit << (self.used % 8);
+                self.used += 1;
+            }
+        }
+        /// Huffman codes go most significant bit first.
+        fn code(&mut self, code: u32, len: u32) {
+            let reversed = (0..len).fold(0, |acc, i| acc | (((code >> i) & 1) << (len - 1 - i)));
+            self.put(reversed, len);
+        }
+    }
+    let mut bits = Bits {
+        out: Vec::new(),
+        used: 0,
+    };
+    bits.put(1, 1); // last block
+    bits.put(1, 2); // fixed Huffman
+    bits.code(0x30 + u32::from(byte), 8); // the literal (0..=143: 8-bit codes from 0x30)
+    for _ in 0..matches {
+        bits.code(0xC0 + (285 - 280), 8); // length 258
+        bits.code(0, 5); // distance 1
+    }
+    bits.code(0, 7); // end of block
+    let data = vec![byte; 1 + 258 * matches];
+    let mut out = vec![0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 255];
+    out.extend(bits.out);
+    out.extend(crc32(&data).to_le_bytes());
+    out.extend((data.len() as u32).to_le_bytes());
+    out
 }

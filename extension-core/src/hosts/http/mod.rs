@@ -8,8 +8,8 @@
 //!
 //! Where this host differs from Node on purpose (all answered in the `{"errors":[...]}` shape,
 //! never as HTML): malformed JSON is a 400 `invalid_json`, an oversized body a 413
-//! `payload_too_large`, a non-JSON body a 415 `unsupported_media_type`, a compressed body a
-//! 415 `unsupported_content_encoding` (Node inflates gzip), an unknown route a 404
+//! `payload_too_large`, a non-JSON body a 415 `unsupported_media_type`, a body encoded other than
+//! identity, gzip or deflate a 415 `unsupported_content_encoding`, an unknown route a 404
 //! `not_found`; draining (`/openConnections?terminate=true`) and `/stopServer` need the
 //! system token unless `open_operations` is set; a panicking function is a 422
 //! `function_panicked` and the server keeps serving.

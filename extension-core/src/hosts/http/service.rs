@@ -238,17 +238,25 @@ where
     if declared.is_some_and(|len| len > limit as u64) {
         return too_large();
     }
+    // Node's body parser inflates gzip and deflate (zlib) bodies; the limit applies to the
+    // inflated body as well.
     let encoding = parts
         .headers
         .get(CONTENT_ENCODING)
-        .and_then(|v| v.to_str().ok());
-    if let Some(encoding) = encoding.filter(|e| !e.eq_ignore_ascii_case("identity")) {
-        return failure(
-            StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            "unsupported_content_encoding",
-            format!("Content-Encoding `{encoding}` is not supported: send the body uncompressed."),
-        );
-    }
+        .and_then(|v| v.to_str().ok())
+        .map(|v| v.trim().to_ascii_lowercase());
+    let gzip = match encoding.as_deref() {
+        None | Some("" | "identity") => None,
+        Some("gzip") => Some(true),
+        Some("deflate") => Some(false),
+        Some(other) => {
+            return failure(
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                "unsupported_content_encoding",
+                format!("Content-Encoding `{other}` is not supported: send the body as identity, gzip or deflate."),
+            )
+        }
+    };
     let bytes = match Limited::new(body, limit).collect().await {
         Ok(collected) => collected.to_bytes(),
         Err(e) if e.is::<http_body_util::LengthLimitError>() => return too_large(),
@@ -259,6 +267,20 @@ where
                 format!("The request body could not be read: {e}."),
             )
         }
+    };
+    let bytes = match gzip {
+        None => bytes,
+        Some(gzip) => match inflate(&bytes, gzip, limit) {
+            Ok(inflated) => Bytes::from(inflated),
+            Err(None) => return too_large(),
+            Err(Some(e)) => {
+                return failure(
+                    StatusCode::BAD_REQUEST,
+                    "invalid_body",
+                    format!("The request body could not be decompressed: {e}."),
+                )
+            }
+        },
     };
     let is_json = parts
         .headers
@@ -352,6 +374,25 @@ where
         Ok(Reply::NoValue) => json(StatusCode::OK, Bytes::new()),
         Err(failure) => failure_response(&failure),
     }
+}
+
+/// Inflates a gzip or zlib body; `Err(None)` when it grows past `limit`.
+fn inflate(bytes: &[u8], gzip: bool, limit: usize) -> Result<Vec<u8>, Option<std::io::Error>> {
+    use std::io::Read;
+    let reader: Box<dyn Read + '_> = if gzip {
+        Box::new(flate2::read::GzDecoder::new(bytes))
+    } else {
+        Box::new(flate2::read::ZlibDecoder::new(bytes))
+    };
+    let mut out = Vec::new();
+    reader
+        .take(limit as u64 + 1)
+        .read_to_end(&mut out)
+        .map_err(Some)?;
+    if out.len() > limit {
+        return Err(None);
+    }
+    Ok(out)
 }
 
 struct InFlight<'a>(&'a ServerState);
