@@ -9,6 +9,41 @@ use crate::types::{BearerToken, Extra, Record, RecordError};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
+/// Declares a hook's options: its own members, then the members every hook shares (flow
+/// and integration ids, `settings`, `testMode`, `bearerToken`) and `extra`.
+macro_rules! hook_options {
+    (
+        $(#[$meta:meta])*
+        pub struct $name:ident $(<$g:ident = $default:ty>)? { $($own:tt)* }
+    ) => {
+        $(#[$meta])*
+        pub struct $name $(<$g = $default>)? {
+            $($own)*
+            /// The running flow.
+            #[serde(rename = "_flowId", default, skip_serializing_if = "Option::is_none")]
+            pub flow_id: Option<String>,
+            /// The running integration.
+            #[serde(rename = "_integrationId", default, skip_serializing_if = "Option::is_none")]
+            pub integration_id: Option<String>,
+            /// The parent of the running integration.
+            #[serde(rename = "_parentIntegrationId", default, skip_serializing_if = "Option::is_none")]
+            pub parent_integration_id: Option<String>,
+            /// Custom settings in scope.
+            #[serde(default, skip_serializing_if = "Value::is_null")]
+            pub settings: Value,
+            /// True in test mode and preview runs.
+            #[serde(default, skip_serializing_if = "Option::is_none")]
+            pub test_mode: Option<bool>,
+            /// Single-use token for integrator.io's API on behalf of this run.
+            #[serde(default, skip_serializing_if = "Option::is_none")]
+            pub bearer_token: Option<BearerToken>,
+            /// Members the documentation does not list.
+            #[serde(flatten)]
+            pub extra: Extra,
+        }
+    };
+}
+
 /// `retryData` entry of a preSavePage page: what integrator.io can retry for one error.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -27,84 +62,57 @@ pub struct RetryData {
     pub extra: Extra,
 }
 
-/// Options of a `preSavePage` hook: one page an export produced, before it is saved.
-#[derive(Clone, Debug, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", bound = "R: Record")]
-pub struct PreSavePageOptions<R = Value> {
-    /// The page of records.
-    #[serde(default = "Vec::new")]
-    pub data: Vec<R>,
-    /// Errors collected so far for the page.
-    #[serde(default)]
-    pub errors: Vec<RecordError>,
-    /// File exports only: source file metadata, `files[i]` for `data[i]`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub files: Option<Vec<Value>>,
-    /// `retryDataKey` → the data integrator.io can retry.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub retry_data: Option<serde_json::Map<String, Value>>,
-    /// 0-based index of the page within the run.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub page_index: Option<u64>,
-    /// Delta exports only: the previous run's time (section 3.5).
-    #[serde(
-        default,
-        deserialize_with = "crate::time::deserialize_optional",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub last_export_date_time: Option<ExportTime>,
-    /// Delta exports only: this run's time (section 3.5).
-    #[serde(
-        default,
-        deserialize_with = "crate::time::deserialize_optional",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub current_export_date_time: Option<ExportTime>,
-    /// The export that produced the page.
-    #[serde(rename = "_exportId", default, skip_serializing_if = "Option::is_none")]
-    pub export_id: Option<String>,
-    /// The export's connection.
-    #[serde(
-        rename = "_connectionId",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub connection_id: Option<String>,
-    /// The running flow.
-    #[serde(rename = "_flowId", default, skip_serializing_if = "Option::is_none")]
-    pub flow_id: Option<String>,
-    /// The running integration.
-    #[serde(
-        rename = "_integrationId",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub integration_id: Option<String>,
-    /// The parent of the running integration.
-    #[serde(
-        rename = "_parentIntegrationId",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub parent_integration_id: Option<String>,
-    /// Custom settings in scope.
-    #[serde(default, skip_serializing_if = "Value::is_null")]
-    pub settings: Value,
-    /// Free-form configuration of the export (1.0).
-    #[serde(default, skip_serializing_if = "Value::is_null")]
-    pub configuration: Value,
-    /// True in test mode and preview runs.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub test_mode: Option<bool>,
-    /// True when the UI is only sampling data (1.0).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub preview: Option<bool>,
-    /// Single-use token for integrator.io's API on behalf of this run.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub bearer_token: Option<BearerToken>,
-    /// Members the documentation does not list.
-    #[serde(flatten)]
-    pub extra: Extra,
+hook_options! {
+    /// Options of a `preSavePage` hook: one page an export produced, before it is saved.
+    #[derive(Clone, Debug, Serialize, Deserialize)]
+    #[serde(rename_all = "camelCase", bound = "R: Record")]
+    pub struct PreSavePageOptions<R = Value> {
+        /// The page of records.
+        #[serde(default = "Vec::new")]
+        pub data: Vec<R>,
+        /// Errors collected so far for the page.
+        #[serde(default)]
+        pub errors: Vec<RecordError>,
+        /// File exports only: source file metadata, `files[i]` for `data[i]`.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub files: Option<Vec<Value>>,
+        /// `retryDataKey` → the data integrator.io can retry.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub retry_data: Option<serde_json::Map<String, Value>>,
+        /// 0-based index of the page within the run.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub page_index: Option<u64>,
+        /// Delta exports only: the previous run's time (section 3.5).
+        #[serde(
+            default,
+            deserialize_with = "crate::time::deserialize_optional",
+            skip_serializing_if = "Option::is_none"
+        )]
+        pub last_export_date_time: Option<ExportTime>,
+        /// Delta exports only: this run's time (section 3.5).
+        #[serde(
+            default,
+            deserialize_with = "crate::time::deserialize_optional",
+            skip_serializing_if = "Option::is_none"
+        )]
+        pub current_export_date_time: Option<ExportTime>,
+        /// The export that produced the page.
+        #[serde(rename = "_exportId", default, skip_serializing_if = "Option::is_none")]
+        pub export_id: Option<String>,
+        /// The export's connection.
+        #[serde(
+            rename = "_connectionId",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )]
+        pub connection_id: Option<String>,
+        /// Free-form configuration of the export (1.0).
+        #[serde(default, skip_serializing_if = "Value::is_null")]
+        pub configuration: Value,
+        /// True when the UI is only sampling data (1.0).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub preview: Option<bool>,
+    }
 }
 
 /// A new error tied to data integrator.io can retry (preSavePage `newErrorsAndRetryData`).
@@ -189,109 +197,55 @@ pub type PreMapResponse<R = Value> = Vec<MapResult<R>>;
 /// Response of a postMap hook: one [`MapResult`] per record of `options.post_map_data`.
 pub type PostMapResponse<R = Value> = Vec<MapResult<R>>;
 
-/// Options of a `preMap` hook: records before mapping, on an import.
-#[derive(Clone, Debug, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", bound = "R: Record")]
-pub struct PreMapOptions<R = Value> {
-    /// Records before mapping.
-    #[serde(default = "Vec::new")]
-    pub data: Vec<R>,
-    /// The import.
-    #[serde(rename = "_importId", default, skip_serializing_if = "Option::is_none")]
-    pub import_id: Option<String>,
-    /// The import's connection.
-    #[serde(
-        rename = "_connectionId",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub connection_id: Option<String>,
-    /// The running flow.
-    #[serde(rename = "_flowId", default, skip_serializing_if = "Option::is_none")]
-    pub flow_id: Option<String>,
-    /// The running integration.
-    #[serde(
-        rename = "_integrationId",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub integration_id: Option<String>,
-    /// The parent of the running integration.
-    #[serde(
-        rename = "_parentIntegrationId",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub parent_integration_id: Option<String>,
-    /// Custom settings in scope.
-    #[serde(default, skip_serializing_if = "Value::is_null")]
-    pub settings: Value,
-    /// Free-form configuration of the import (1.0).
-    #[serde(default, skip_serializing_if = "Value::is_null")]
-    pub configuration: Value,
-    /// True in test mode.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub test_mode: Option<bool>,
-    /// Single-use token for integrator.io's API.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub bearer_token: Option<BearerToken>,
-    /// Members the documentation does not list.
-    #[serde(flatten)]
-    pub extra: Extra,
+hook_options! {
+    /// Options of a `preMap` hook: records before mapping, on an import.
+    #[derive(Clone, Debug, Serialize, Deserialize)]
+    #[serde(rename_all = "camelCase", bound = "R: Record")]
+    pub struct PreMapOptions<R = Value> {
+        /// Records before mapping.
+        #[serde(default = "Vec::new")]
+        pub data: Vec<R>,
+        /// The import.
+        #[serde(rename = "_importId", default, skip_serializing_if = "Option::is_none")]
+        pub import_id: Option<String>,
+        /// The import's connection.
+        #[serde(
+            rename = "_connectionId",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )]
+        pub connection_id: Option<String>,
+        /// Free-form configuration of the import (1.0).
+        #[serde(default, skip_serializing_if = "Value::is_null")]
+        pub configuration: Value,
+    }
 }
 
-/// Options of a `postMap` hook: records before and after mapping, on an import.
-#[derive(Clone, Debug, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", bound = "R: Record")]
-pub struct PostMapOptions<R = Value> {
-    /// Records before mapping.
-    #[serde(default = "Vec::new")]
-    pub pre_map_data: Vec<Value>,
-    /// Records after mapping (the response has one element per record here).
-    #[serde(default = "Vec::new")]
-    pub post_map_data: Vec<R>,
-    /// The import.
-    #[serde(rename = "_importId", default, skip_serializing_if = "Option::is_none")]
-    pub import_id: Option<String>,
-    /// The import's connection.
-    #[serde(
-        rename = "_connectionId",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub connection_id: Option<String>,
-    /// The running flow.
-    #[serde(rename = "_flowId", default, skip_serializing_if = "Option::is_none")]
-    pub flow_id: Option<String>,
-    /// The running integration.
-    #[serde(
-        rename = "_integrationId",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub integration_id: Option<String>,
-    /// The parent of the running integration.
-    #[serde(
-        rename = "_parentIntegrationId",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub parent_integration_id: Option<String>,
-    /// Custom settings in scope.
-    #[serde(default, skip_serializing_if = "Value::is_null")]
-    pub settings: Value,
-    /// Free-form configuration of the import (1.0).
-    #[serde(default, skip_serializing_if = "Value::is_null")]
-    pub configuration: Value,
-    /// True in test mode.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub test_mode: Option<bool>,
-    /// Single-use token for integrator.io's API.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub bearer_token: Option<BearerToken>,
-    /// Members the documentation does not list.
-    #[serde(flatten)]
-    pub extra: Extra,
+hook_options! {
+    /// Options of a `postMap` hook: records before and after mapping, on an import.
+    #[derive(Clone, Debug, Serialize, Deserialize)]
+    #[serde(rename_all = "camelCase", bound = "R: Record")]
+    pub struct PostMapOptions<R = Value> {
+        /// Records before mapping.
+        #[serde(default = "Vec::new")]
+        pub pre_map_data: Vec<Value>,
+        /// Records after mapping (the response has one element per record here).
+        #[serde(default = "Vec::new")]
+        pub post_map_data: Vec<R>,
+        /// The import.
+        #[serde(rename = "_importId", default, skip_serializing_if = "Option::is_none")]
+        pub import_id: Option<String>,
+        /// The import's connection.
+        #[serde(
+            rename = "_connectionId",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )]
+        pub connection_id: Option<String>,
+        /// Free-form configuration of the import (1.0).
+        #[serde(default, skip_serializing_if = "Value::is_null")]
+        pub configuration: Value,
+    }
 }
 
 /// What the import application answered for one record (postSubmit / postResponseMap).
@@ -327,124 +281,70 @@ pub struct ResponseData {
 /// Response of a postSubmit hook: the `responseData` array, one element per record.
 pub type PostSubmitResponse = Vec<ResponseData>;
 
-/// Options of a `postSubmit` hook: what the import application answered.
-#[derive(Clone, Debug, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", bound = "R: Record")]
-pub struct PostSubmitOptions<R = Value> {
-    /// Records before mapping.
-    #[serde(default)]
-    pub pre_map_data: Vec<Value>,
-    /// Records after mapping, as sent to the application.
-    #[serde(default = "Vec::new")]
-    pub post_map_data: Vec<R>,
-    /// The application's answer per record (the response has one element per record here).
-    #[serde(default)]
-    pub response_data: Vec<ResponseData>,
-    /// The import.
-    #[serde(rename = "_importId", default, skip_serializing_if = "Option::is_none")]
-    pub import_id: Option<String>,
-    /// The import's connection.
-    #[serde(
-        rename = "_connectionId",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub connection_id: Option<String>,
-    /// The running flow.
-    #[serde(rename = "_flowId", default, skip_serializing_if = "Option::is_none")]
-    pub flow_id: Option<String>,
-    /// The running integration.
-    #[serde(
-        rename = "_integrationId",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub integration_id: Option<String>,
-    /// The parent of the running integration.
-    #[serde(
-        rename = "_parentIntegrationId",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub parent_integration_id: Option<String>,
-    /// Custom settings in scope.
-    #[serde(default, skip_serializing_if = "Value::is_null")]
-    pub settings: Value,
-    /// Free-form configuration of the import (1.0).
-    #[serde(default, skip_serializing_if = "Value::is_null")]
-    pub configuration: Value,
-    /// True in test mode.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub test_mode: Option<bool>,
-    /// Single-use token for integrator.io's API.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub bearer_token: Option<BearerToken>,
-    /// Members the documentation does not list.
-    #[serde(flatten)]
-    pub extra: Extra,
+hook_options! {
+    /// Options of a `postSubmit` hook: what the import application answered.
+    #[derive(Clone, Debug, Serialize, Deserialize)]
+    #[serde(rename_all = "camelCase", bound = "R: Record")]
+    pub struct PostSubmitOptions<R = Value> {
+        /// Records before mapping.
+        #[serde(default)]
+        pub pre_map_data: Vec<Value>,
+        /// Records after mapping, as sent to the application.
+        #[serde(default = "Vec::new")]
+        pub post_map_data: Vec<R>,
+        /// The application's answer per record (the response has one element per record here).
+        #[serde(default)]
+        pub response_data: Vec<ResponseData>,
+        /// The import.
+        #[serde(rename = "_importId", default, skip_serializing_if = "Option::is_none")]
+        pub import_id: Option<String>,
+        /// The import's connection.
+        #[serde(
+            rename = "_connectionId",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )]
+        pub connection_id: Option<String>,
+        /// Free-form configuration of the import (1.0).
+        #[serde(default, skip_serializing_if = "Value::is_null")]
+        pub configuration: Value,
+    }
 }
 
 /// Response of a postResponseMap hook: the `postResponseMapData` array, same length.
 pub type PostResponseMapResponse<R = Value> = Vec<R>;
 
-/// Options of a `postResponseMap` hook (2.0): records after response mapping.
-#[derive(Clone, Debug, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", bound = "R: Record")]
-pub struct PostResponseMapOptions<R = Value> {
-    /// Records after response mapping (the response has one element per record here).
-    #[serde(default = "Vec::new")]
-    pub post_response_map_data: Vec<R>,
-    /// The application's answer per record.
-    #[serde(default)]
-    pub response_data: Vec<ResponseData>,
-    /// As configured on the resource.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub one_to_many: Option<bool>,
-    /// As configured on the resource.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub path_to_many: Option<String>,
-    /// The export, when the hook runs on an export.
-    #[serde(rename = "_exportId", default, skip_serializing_if = "Option::is_none")]
-    pub export_id: Option<String>,
-    /// The import, when the hook runs on an import.
-    #[serde(rename = "_importId", default, skip_serializing_if = "Option::is_none")]
-    pub import_id: Option<String>,
-    /// The resource's connection.
-    #[serde(
-        rename = "_connectionId",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub connection_id: Option<String>,
-    /// The running flow.
-    #[serde(rename = "_flowId", default, skip_serializing_if = "Option::is_none")]
-    pub flow_id: Option<String>,
-    /// The running integration.
-    #[serde(
-        rename = "_integrationId",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub integration_id: Option<String>,
-    /// The parent of the running integration.
-    #[serde(
-        rename = "_parentIntegrationId",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub parent_integration_id: Option<String>,
-    /// Custom settings in scope.
-    #[serde(default, skip_serializing_if = "Value::is_null")]
-    pub settings: Value,
-    /// True in test mode.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub test_mode: Option<bool>,
-    /// Single-use token for integrator.io's API.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub bearer_token: Option<BearerToken>,
-    /// Members the documentation does not list.
-    #[serde(flatten)]
-    pub extra: Extra,
+hook_options! {
+    /// Options of a `postResponseMap` hook (2.0): records after response mapping.
+    #[derive(Clone, Debug, Serialize, Deserialize)]
+    #[serde(rename_all = "camelCase", bound = "R: Record")]
+    pub struct PostResponseMapOptions<R = Value> {
+        /// Records after response mapping (the response has one element per record here).
+        #[serde(default = "Vec::new")]
+        pub post_response_map_data: Vec<R>,
+        /// The application's answer per record.
+        #[serde(default)]
+        pub response_data: Vec<ResponseData>,
+        /// As configured on the resource.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub one_to_many: Option<bool>,
+        /// As configured on the resource.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub path_to_many: Option<String>,
+        /// The export, when the hook runs on an export.
+        #[serde(rename = "_exportId", default, skip_serializing_if = "Option::is_none")]
+        pub export_id: Option<String>,
+        /// The import, when the hook runs on an import.
+        #[serde(rename = "_importId", default, skip_serializing_if = "Option::is_none")]
+        pub import_id: Option<String>,
+        /// The resource's connection.
+        #[serde(
+            rename = "_connectionId",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )]
+        pub connection_id: Option<String>,
+    }
 }
 
 /// Outcome of delivering an aggregated file (postAggregate `postAggregateData`).
@@ -471,54 +371,27 @@ pub struct PostAggregateData {
     pub extra: Extra,
 }
 
-/// Options of a `postAggregate` hook: after an aggregated file was delivered (read-only).
-/// It answers nothing: its functions return `Result<(), E>`.
-#[derive(Clone, Debug, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct PostAggregateOptions {
-    /// What happened to the file.
-    #[serde(default)]
-    pub post_aggregate_data: PostAggregateData,
-    /// The import.
-    #[serde(rename = "_importId", default, skip_serializing_if = "Option::is_none")]
-    pub import_id: Option<String>,
-    /// The import's connection.
-    #[serde(
-        rename = "_connectionId",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub connection_id: Option<String>,
-    /// The running flow.
-    #[serde(rename = "_flowId", default, skip_serializing_if = "Option::is_none")]
-    pub flow_id: Option<String>,
-    /// The running integration.
-    #[serde(
-        rename = "_integrationId",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub integration_id: Option<String>,
-    /// The parent of the running integration.
-    #[serde(
-        rename = "_parentIntegrationId",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub parent_integration_id: Option<String>,
-    /// Custom settings in scope.
-    #[serde(default, skip_serializing_if = "Value::is_null")]
-    pub settings: Value,
-    /// Free-form configuration of the import (1.0).
-    #[serde(default, skip_serializing_if = "Value::is_null")]
-    pub configuration: Value,
-    /// True in test mode.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub test_mode: Option<bool>,
-    /// Single-use token for integrator.io's API.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub bearer_token: Option<BearerToken>,
-    /// Members the documentation does not list.
-    #[serde(flatten)]
-    pub extra: Extra,
+hook_options! {
+    /// Options of a `postAggregate` hook: after an aggregated file was delivered (read-only).
+    /// It answers nothing: its functions return `Result<(), E>`.
+    #[derive(Clone, Debug, Serialize, Deserialize)]
+    #[serde(rename_all = "camelCase")]
+    pub struct PostAggregateOptions {
+        /// What happened to the file.
+        #[serde(default)]
+        pub post_aggregate_data: PostAggregateData,
+        /// The import.
+        #[serde(rename = "_importId", default, skip_serializing_if = "Option::is_none")]
+        pub import_id: Option<String>,
+        /// The import's connection.
+        #[serde(
+            rename = "_connectionId",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )]
+        pub connection_id: Option<String>,
+        /// Free-form configuration of the import (1.0).
+        #[serde(default, skip_serializing_if = "Value::is_null")]
+        pub configuration: Value,
+    }
 }
