@@ -8,10 +8,18 @@ use std::time::{Duration, Instant};
 
 const EXE: &str = env!("CARGO_BIN_EXE_typed-server");
 
+/// Everything the server logged.
+type Logs = std::sync::Arc<std::sync::Mutex<Vec<String>>>;
+
 /// Starts the server on a free port and returns it with the port it listens on.
 fn start(extra: &[&str]) -> (Child, u16) {
+    let (child, port, _) = start_logged(extra);
+    (child, port)
+}
+
+fn start_logged(extra: &[&str]) -> (Child, u16, Logs) {
     let mut child = Command::new(EXE)
-        .args(["--port", "0", "--system-token", "tok"])
+        .args(["--port", "0", "--system-token", "system-token-7f3a"])
         .args(extra)
         .env("RUST_LOG", "info")
         .stderr(Stdio::piped())
@@ -24,14 +32,20 @@ fn start(extra: &[&str]) -> (Child, u16) {
     while Instant::now() < deadline {
         let Some(Ok(line)) = lines.next() else { break };
         assert!(
-            !line.contains("tok"),
+            !line.contains("system-token-7f3a"),
             "the token must not be logged: {line}"
         );
         if let Some(address) = line.split("address=").nth(1) {
             let port = address.trim().rsplit(':').next().unwrap().parse().unwrap();
-            // Keep draining stderr so the server never blocks on a full pipe.
-            std::thread::spawn(move || for _ in lines {});
-            return (child, port);
+            // Keep reading stderr so the server never blocks on a full pipe.
+            let logs = Logs::default();
+            let sink = std::sync::Arc::clone(&logs);
+            std::thread::spawn(move || {
+                for line in lines.map_while(Result::ok) {
+                    sink.lock().unwrap().push(line);
+                }
+            });
+            return (child, port, logs);
         }
     }
     let _ = child.kill();
@@ -46,7 +60,7 @@ fn get(port: u16, path: &str) -> String {
         .unwrap();
     write!(
         stream,
-        "GET {path} HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer tok\r\nConnection: close\r\n\r\n"
+        "GET {path} HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer system-token-7f3a\r\nConnection: close\r\n\r\n"
     )
     .unwrap();
     let mut response = String::new();
@@ -88,15 +102,46 @@ fn configuration_errors_exit_2_with_section_2_texts() {
 }
 
 #[test]
-fn sigterm_drains_and_exits_0() {
-    let (mut child, port) = start(&["--diy"]);
+fn sigterm_drains_and_exits_0_and_secrets_stay_out_of_the_logs() {
+    let (mut child, port, logs) = start_logged(&["--diy"]);
     assert!(get(port, "/healthCheck").contains("{\"success\":true}"));
+    let body = r#"{"diy":true,"type":"hook","function":"preSavePage","options":{"data":[{"name":"ada"}],"bearerToken":"secret-bearer","pageIndex":"not a number"}}"#;
+    let mut stream = TcpStream::connect(("127.0.0.1", port)).unwrap();
+    write!(
+        stream,
+        "POST /function?access_token=system-token-7f3a HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nConnection: close\r\nContent-Length: {}\r\n\r\n{body}",
+        body.len()
+    )
+    .unwrap();
+    let mut response = String::new();
+    let _ = stream.read_to_string(&mut response);
+    assert!(response.starts_with("HTTP/1.1 422"), "{response}");
     let killed = Command::new("kill")
         .args(["-TERM", &child.id().to_string()])
         .status()
         .unwrap();
     assert!(killed.success());
     assert_eq!(wait(&mut child), 0);
+    // The reader thread sees the last lines once the pipe closes.
+    let deadline = Instant::now() + Duration::from_secs(5);
+    while !logs
+        .lock()
+        .unwrap()
+        .iter()
+        .any(|l| l.contains("callFunctionInvoked"))
+        && Instant::now() < deadline
+    {
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let logs = logs.lock().unwrap().join("\n");
+    assert!(
+        logs.contains("callFunctionInvoked") && logs.contains("reqFinished"),
+        "{logs}"
+    );
+    assert!(
+        !logs.contains("system-token-7f3a") && !logs.contains("secret-bearer"),
+        "{logs}"
+    );
 }
 
 #[test]

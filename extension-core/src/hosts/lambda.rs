@@ -183,7 +183,14 @@ pub fn run_from_env() -> ExitCode {
             Ok(Reply::NoValue) => api.post(&path("response"), "", "null"),
             Err(failure) => {
                 let (body, error_type) = error_payload(&failure);
-                eprintln!("invocation {} failed: {}", invocation.request_id, failure);
+                // Codes only: a message can quote option values (a malformed
+                // `connection.encrypted`, say), which must stay out of the logs.
+                let codes: Vec<&str> = failure.errors.iter().map(|e| e.code.as_str()).collect();
+                eprintln!(
+                    "invocation {} failed: {}",
+                    invocation.request_id,
+                    codes.join(", ")
+                );
                 api.post(&path("error"), &error_type, &body)
             }
         };
