@@ -26,17 +26,6 @@ pub enum Reply {
     Json(Vec<u8>),
 }
 
-impl Reply {
-    /// The JSON text, or `None` for no value.
-    pub fn as_json(&self) -> Option<&str> {
-        match self {
-            Reply::NoValue => None,
-            // Only `serde_json` writes these bytes, and it writes UTF-8.
-            Reply::Json(bytes) => std::str::from_utf8(bytes).ok(),
-        }
-    }
-}
-
 /// One registered function. Built by the attribute macros; you do not write these by hand.
 #[derive(Debug)]
 pub struct Registration {

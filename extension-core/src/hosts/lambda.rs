@@ -58,13 +58,14 @@ pub struct Invocation {
 }
 
 /// Answers one invocation: the envelope from the client context, the event as options.
+///
+/// `dispatcher` is built once at start; a configuration error instead answers every
+/// invocation, as Node re-validates on each one.
 pub async fn handle(
-    config: &Result<Configuration, ExtensionError>,
-    registry: &'static Registry,
+    dispatcher: &Result<Dispatcher, ExtensionError>,
     invocation: &Invocation,
 ) -> Result<Reply, Failure> {
-    let config = config.clone().map_err(Failure::from)?;
-    let dispatcher = Dispatcher::with_registry(config, registry);
+    let dispatcher = dispatcher.as_ref().map_err(|e| Failure::from(e.clone()))?;
     let mut envelope = match invocation.client_context.as_deref().map(str::trim) {
         None | Some("") => Envelope::default(),
         Some(text) => match serde_json::from_str::<Value>(text) {
@@ -151,6 +152,7 @@ pub fn run_from_env() -> ExitCode {
             e.message()
         ),
     }
+    let dispatcher = config.map(|c| Dispatcher::with_registry(c, registry));
     let runtime = match tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -169,7 +171,7 @@ pub fn run_from_env() -> ExitCode {
                 return ExitCode::FAILURE;
             }
         };
-        let result = runtime.block_on(handle(&config, registry, &invocation));
+        let result = runtime.block_on(handle(&dispatcher, &invocation));
         let path = |kind: &str| {
             format!(
                 "/2018-06-01/runtime/invocation/{}/{kind}",
