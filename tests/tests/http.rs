@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::client::{request, Client, Response};
+use common::client::{raise_open_files, request, Client, Response};
 use extension_core::hosts::http::{spawn, HttpConfig, Running, Stopped};
 use extension_core::prelude::{json_function, ExtensionError};
 use extension_core::serde_json::{json, Value};
@@ -495,6 +495,12 @@ fn headers_timeout_closes_a_connection_that_never_sends_them() {
 
 #[test]
 fn a_thousand_concurrent_requests_get_their_own_answers() {
+    // Both ends of every connection live in this process.
+    let open_files = raise_open_files(2_400);
+    assert!(
+        open_files >= 2_400,
+        "this test holds 2 000 sockets; the open-file limit is {open_files} (ulimit -n)"
+    );
     let server = start(config());
     let addr = server.addr;
     // A thousand connections, released at once, each asking for its own answer; every
@@ -506,11 +512,14 @@ fn a_thousand_concurrent_requests_get_their_own_answers() {
             std::thread::Builder::new()
                 .stack_size(256 * 1024)
                 .spawn(move || {
-                    let mut client = Client::connect(addr);
+                    // A refused connection still reaches the barrier, so the others go on
+                    // and the failure is reported instead of hanging the test.
+                    let client = Client::try_connect(addr);
                     let body = json!({"diy": true, "type": "hook", "function": "sleepThenRespond",
                         "options": {"ms": if n % 5 == 0 { 50 } else { 0 }}, "n": n});
                     let echo = json!({"diy": true, "type": "hook", "function": "echoResponse", "options": {"resp": {"n": n}}});
                     barrier.wait();
+                    let mut client = client.unwrap_or_else(|e| panic!("{n}: connect: {e}"));
                     let chosen = if n % 2 == 0 { &body } else { &echo };
                     let r = client.request("POST", "/function", &[AUTH, JSON], chosen.to_string().as_bytes());
                     assert_eq!(r.status, 200, "{n}: {}", r.body);

@@ -35,13 +35,16 @@ pub struct Client {
 
 impl Client {
     pub fn connect(addr: SocketAddr) -> Client {
-        let stream = TcpStream::connect(addr).expect("connect");
-        stream
-            .set_read_timeout(Some(Duration::from_secs(20)))
-            .unwrap();
-        Client {
+        Client::try_connect(addr).expect("connect")
+    }
+
+    /// Connects, or says why not.
+    pub fn try_connect(addr: SocketAddr) -> std::io::Result<Client> {
+        let stream = TcpStream::connect(addr)?;
+        stream.set_read_timeout(Some(Duration::from_secs(20)))?;
+        Ok(Client {
             reader: BufReader::new(stream),
-        }
+        })
     }
 
     pub fn send(&mut self, method: &str, path: &str, headers: &[(&str, &str)], body: &[u8]) {
@@ -130,4 +133,41 @@ pub fn request(
     body: &[u8],
 ) -> Response {
     Client::connect(addr).request(method, path, headers, body)
+}
+
+/// Raises this process's soft limit on open files to at least `needed` when the hard limit
+/// allows, and returns the soft limit now in force: a test holding both ends of many
+/// connections would otherwise hit a 1 024 default.
+// `rlim_t` is `u64` here but narrower on some targets.
+#[allow(clippy::useless_conversion)]
+#[cfg(unix)]
+pub fn raise_open_files(needed: u64) -> u64 {
+    let mut limit = libc::rlimit {
+        rlim_cur: 0,
+        rlim_max: 0,
+    };
+    // SAFETY: `limit` is a valid, writable rlimit for the duration of both calls.
+    unsafe {
+        if libc::getrlimit(libc::RLIMIT_NOFILE, &mut limit) != 0 {
+            return 0;
+        }
+        if u64::from(limit.rlim_cur) < needed {
+            let raised = libc::rlimit {
+                rlim_cur: libc::rlim_t::try_from(needed)
+                    .unwrap_or(libc::rlim_t::MAX)
+                    .min(limit.rlim_max),
+                rlim_max: limit.rlim_max,
+            };
+            if libc::setrlimit(libc::RLIMIT_NOFILE, &raised) == 0 {
+                limit = raised;
+            }
+        }
+    }
+    u64::from(limit.rlim_cur)
+}
+
+/// Elsewhere the limit is not ours to read.
+#[cfg(not(unix))]
+pub fn raise_open_files(_needed: u64) -> u64 {
+    u64::MAX
 }

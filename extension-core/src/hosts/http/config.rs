@@ -30,6 +30,10 @@ pub struct HttpConfig {
     pub headers_timeout: Duration,
     /// How long a graceful shutdown waits for calls in flight (60 s).
     pub shutdown_grace: Duration,
+    /// Connections the kernel queues before they are accepted (511, as Node's `listen`;
+    /// the kernel caps it at `net.core.somaxconn`). A burst larger than the queue gets
+    /// refused or reset connections, so a small one loses calls under load.
+    pub backlog: u32,
     /// Let anyone drain (`/openConnections?terminate=true`) or stop (`/stopServer`) the
     /// server without the system token, as the Node server does.
     pub open_operations: bool,
@@ -48,6 +52,7 @@ impl fmt::Debug for HttpConfig {
             .field("keep_alive_timeout", &self.keep_alive_timeout)
             .field("headers_timeout", &self.headers_timeout)
             .field("shutdown_grace", &self.shutdown_grace)
+            .field("backlog", &self.backlog)
             .field("open_operations", &self.open_operations)
             .finish()
     }
@@ -70,6 +75,7 @@ impl HttpConfig {
             keep_alive_timeout: Duration::from_millis(301_000),
             headers_timeout: Duration::from_millis(305_000),
             shutdown_grace: Duration::from_secs(60),
+            backlog: 511,
             open_operations: false,
         }
     }
@@ -123,6 +129,7 @@ Serves this binary's extension functions over HTTP (POST /function).
   --keep-alive-timeout-ms MS idle keep-alive timeout (default 301000)   INTEGRATOR_EXTENSION_KEEP_ALIVE_TIMEOUT_MS
   --headers-timeout-ms MS    time to receive headers (default 305000)   INTEGRATOR_EXTENSION_HEADERS_TIMEOUT_MS
   --shutdown-grace-ms MS     drain deadline on SIGTERM (default 60000)  INTEGRATOR_EXTENSION_SHUTDOWN_GRACE_MS
+  --backlog N                pending-connection queue (default 511)     INTEGRATOR_EXTENSION_BACKLOG
   --open-operations          allow /stopServer and ?terminate=true      INTEGRATOR_EXTENSION_OPEN_OPERATIONS=true
                              without the system token (Node's behaviour)
 
@@ -171,7 +178,8 @@ pub fn parse(
             | "--timeout-ms"
             | "--keep-alive-timeout-ms"
             | "--headers-timeout-ms"
-            | "--shutdown-grace-ms" => {
+            | "--shutdown-grace-ms"
+            | "--backlog" => {
                 let name = KNOWN
                     .iter()
                     .find(|k| **k == flag)
@@ -253,6 +261,16 @@ pub fn parse(
     if let Some(v) = setting("--body-limit", "INTEGRATOR_EXTENSION_BODY_LIMIT") {
         config.body_limit = number("--body-limit", &v)? as usize;
     }
+    if let Some(v) = setting("--backlog", "INTEGRATOR_EXTENSION_BACKLOG") {
+        config.backlog = match number("--backlog", &v)? {
+            n @ 1..=0x7fff_ffff => n as u32,
+            _ => {
+                return Err(bad(format!(
+                    "--backlog: `{v}` is not between 1 and 2147483647"
+                )))
+            }
+        };
+    }
     for (flag, var, field) in [
         (
             "--heartbeat-ms",
@@ -317,6 +335,7 @@ const KNOWN: &[&str] = &[
     "--keep-alive-timeout-ms",
     "--headers-timeout-ms",
     "--shutdown-grace-ms",
+    "--backlog",
 ];
 
 fn settings_absent(values: &[(&str, String)], env: &impl Fn(&str) -> Option<String>) -> bool {
@@ -419,6 +438,18 @@ mod tests {
         let (c, generated) = config(run(&["--diy", "--port=7100", "--heartbeat-ms", "50"], &[]));
         assert!(c.modules.is_diy() && generated && c.system_token.len() == 32);
         assert_eq!((c.port, c.heartbeat), (7100, Duration::from_millis(50)));
+        assert_eq!(c.backlog, 511);
+        let (c, _) = config(run(
+            &["--diy", "--backlog", "2048"],
+            &[("INTEGRATOR_EXTENSION_BACKLOG", "64")],
+        ));
+        assert_eq!(c.backlog, 2048);
+        let (c, _) = config(run(&["--diy"], &[("INTEGRATOR_EXTENSION_BACKLOG", "64")]));
+        assert_eq!(c.backlog, 64);
+        assert_eq!(
+            error(run(&["--diy", "--backlog", "0"], &[])).0,
+            "invalid_argument"
+        );
         assert!(c.bind.is_loopback());
         let env = [
             ("INTEGRATOR_EXTENSION_CONNECTORS", "a, b"),

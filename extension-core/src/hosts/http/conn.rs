@@ -1,5 +1,6 @@
 //! One TCP connection: hyper's HTTP/1 over a socket we can also write the `102 Processing`
-//! to, with the inactivity and keep-alive timeouts of section 6.6.
+//! to, with the inactivity and keep-alive timeouts of section 6.6. The socket is shared, not
+//! duplicated: a connection costs one file descriptor, as in Node.
 
 use super::{ExtensionService, Heartbeat, HttpConfig, ServerState};
 use hyper::server::conn::http1;
@@ -7,9 +8,9 @@ use hyper_util::rt::{TokioIo, TokioTimer};
 use std::io;
 use std::pin::Pin;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::sync::Arc;
+use std::sync::{Arc, Weak};
 use std::task::{ready, Context, Poll};
-use std::time::Instant;
+use std::time::{Duration, Instant};
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 use tokio::net::TcpStream;
 use tokio::sync::watch;
@@ -40,30 +41,21 @@ impl Activity {
 impl Connection {
     pub(super) async fn serve(mut self, stream: TcpStream) {
         let _ = stream.set_nodelay(true);
+        let stream = Arc::new(stream);
         let activity = Arc::new(Activity {
             started: Instant::now(),
             last: AtomicU64::new(0),
             busy: AtomicBool::new(false),
         });
-        // A second handle on the socket for the interim 102: hyper owns the stream, and
-        // writes nothing for a request until it is answered, so the two never interleave.
-        #[cfg(unix)]
-        let heartbeat_socket = std::os::fd::AsFd::as_fd(&stream)
-            .try_clone_to_owned()
-            .map(std::net::TcpStream::from)
-            .ok();
-        #[cfg(not(unix))]
-        let heartbeat_socket: Option<std::net::TcpStream> = None;
+        // The interim 102 is written beside hyper, which writes nothing for a request until
+        // it is answered, so the two never interleave. Weak: the heartbeat must not keep a
+        // closed connection's socket open.
         let heartbeat = {
             let activity = Arc::clone(&activity);
+            let socket = Arc::downgrade(&stream);
             Heartbeat(Arc::new(move || {
-                let line = b"HTTP/1.1 102 Processing\r\n\r\n";
-                // The socket is non-blocking: a full send buffer skips this heartbeat
-                // rather than stalling the timer.
-                if let Some(mut socket) = heartbeat_socket.as_ref() {
-                    if std::io::Write::write(&mut socket, line).is_ok() {
-                        activity.touch();
-                    }
+                if write_interim(&socket) {
+                    activity.touch();
                 }
             }))
         };
@@ -140,57 +132,114 @@ impl Connection {
     }
 }
 
+/// Writes the interim response whole, or not at all when the socket takes none of it. Part of
+/// it followed by the answer would corrupt the stream, so a socket that takes a part and then
+/// stalls is shut down instead.
+fn write_interim(socket: &Weak<TcpStream>) -> bool {
+    const LINE: &[u8] = b"HTTP/1.1 102 Processing\r\n\r\n";
+    // The timer thread waits for this: a few seconds at most, and only for a client that
+    // stopped reading with its send buffer all but full.
+    const STALL: Duration = Duration::from_secs(5);
+    let Some(socket) = socket.upgrade() else {
+        return false;
+    };
+    let started = Instant::now();
+    let mut written = 0;
+    while written < LINE.len() {
+        match socket.try_write(&LINE[written..]) {
+            Ok(n) if n > 0 => written += n,
+            Err(e) if e.kind() == io::ErrorKind::WouldBlock && written == 0 => return false,
+            Err(e) if e.kind() == io::ErrorKind::WouldBlock && started.elapsed() < STALL => {
+                std::thread::sleep(Duration::from_millis(5));
+            }
+            _ => {
+                let _ = socket2::SockRef::from(&*socket).shutdown(std::net::Shutdown::Both);
+                return false;
+            }
+        }
+    }
+    true
+}
+
 /// The socket, recording when bytes last moved (for the inactivity timeouts).
 struct Watched {
-    stream: TcpStream,
+    stream: Arc<TcpStream>,
     activity: Arc<Activity>,
 }
 
+/// The most of hyper's uninitialised read buffer zeroed for one read: hyper can offer a
+/// buffer of hundreds of KiB, more than a socket read returns.
+const READ_CHUNK: usize = 64 * 1024;
+
 impl AsyncRead for Watched {
     fn poll_read(
-        mut self: Pin<&mut Self>,
+        self: Pin<&mut Self>,
         cx: &mut Context<'_>,
         buf: &mut ReadBuf<'_>,
     ) -> Poll<io::Result<()>> {
-        let before = buf.filled().len();
-        let result = ready!(Pin::new(&mut self.stream).poll_read(cx, buf));
-        if buf.filled().len() > before {
-            self.activity.touch();
+        loop {
+            ready!(self.stream.poll_read_ready(cx))?;
+            let want = buf.remaining().min(READ_CHUNK);
+            match self.stream.try_read(buf.initialize_unfilled_to(want)) {
+                Ok(n) => {
+                    buf.advance(n);
+                    if n > 0 {
+                        self.activity.touch();
+                    }
+                    return Poll::Ready(Ok(()));
+                }
+                // Readiness was stale; `poll_read_ready` now waits for the next event.
+                Err(e) if e.kind() == io::ErrorKind::WouldBlock => {}
+                Err(e) => return Poll::Ready(Err(e)),
+            }
         }
-        Poll::Ready(result)
     }
 }
 
 impl AsyncWrite for Watched {
     fn poll_write(
-        mut self: Pin<&mut Self>,
+        self: Pin<&mut Self>,
         cx: &mut Context<'_>,
         buf: &[u8],
     ) -> Poll<io::Result<usize>> {
-        let result = ready!(Pin::new(&mut self.stream).poll_write(cx, buf));
-        self.activity.touch();
-        Poll::Ready(result)
+        loop {
+            ready!(self.stream.poll_write_ready(cx))?;
+            match self.stream.try_write(buf) {
+                Err(e) if e.kind() == io::ErrorKind::WouldBlock => {}
+                result => {
+                    self.activity.touch();
+                    return Poll::Ready(result);
+                }
+            }
+        }
     }
 
     fn poll_write_vectored(
-        mut self: Pin<&mut Self>,
+        self: Pin<&mut Self>,
         cx: &mut Context<'_>,
         bufs: &[io::IoSlice<'_>],
     ) -> Poll<io::Result<usize>> {
-        let result = ready!(Pin::new(&mut self.stream).poll_write_vectored(cx, bufs));
-        self.activity.touch();
-        Poll::Ready(result)
+        loop {
+            ready!(self.stream.poll_write_ready(cx))?;
+            match self.stream.try_write_vectored(bufs) {
+                Err(e) if e.kind() == io::ErrorKind::WouldBlock => {}
+                result => {
+                    self.activity.touch();
+                    return Poll::Ready(result);
+                }
+            }
+        }
     }
 
     fn is_write_vectored(&self) -> bool {
-        self.stream.is_write_vectored()
+        true
     }
 
-    fn poll_flush(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
-        Pin::new(&mut self.stream).poll_flush(cx)
+    fn poll_flush(self: Pin<&mut Self>, _: &mut Context<'_>) -> Poll<io::Result<()>> {
+        Poll::Ready(Ok(()))
     }
 
-    fn poll_shutdown(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
-        Pin::new(&mut self.stream).poll_shutdown(cx)
+    fn poll_shutdown(self: Pin<&mut Self>, _: &mut Context<'_>) -> Poll<io::Result<()>> {
+        Poll::Ready(socket2::SockRef::from(&*self.stream).shutdown(std::net::Shutdown::Write))
     }
 }

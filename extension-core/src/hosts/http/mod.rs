@@ -92,10 +92,25 @@ impl ServerHandle {
     }
 }
 
+/// Binds as `TcpListener::bind` does, with our backlog instead of its fixed 128: a burst of
+/// connections beyond the queue gets SYN cookies and resets, that is lost calls.
+fn listen(addr: SocketAddr, backlog: u32) -> io::Result<TcpListener> {
+    let socket = if addr.is_ipv4() {
+        tokio::net::TcpSocket::new_v4()?
+    } else {
+        tokio::net::TcpSocket::new_v6()?
+    };
+    // As std and mio do: rebinding right after a restart must not wait for TIME_WAIT.
+    #[cfg(not(windows))]
+    socket.set_reuseaddr(true)?;
+    socket.bind(addr)?;
+    socket.listen(backlog)
+}
+
 impl Server {
     /// Binds the configured address and port.
     pub async fn bind(config: HttpConfig, dispatcher: Dispatcher) -> io::Result<Server> {
-        let listener = TcpListener::bind((config.bind, config.port)).await?;
+        let listener = listen(SocketAddr::new(config.bind, config.port), config.backlog)?;
         let state = Arc::new(ServerState::default());
         let service = ExtensionService::new(dispatcher, &config, Arc::clone(&state));
         Ok(Server {
