@@ -152,3 +152,45 @@ fn stop_server_exits_1() {
     assert!(response.ends_with("preparing to shut down."), "{response}");
     assert_eq!(wait(&mut child), 1);
 }
+
+/// Open descriptors of a process (Linux).
+#[cfg(target_os = "linux")]
+fn open_files(pid: u32) -> usize {
+    std::fs::read_dir(format!("/proc/{pid}/fd"))
+        .unwrap()
+        .count()
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn a_connection_costs_the_server_one_descriptor() {
+    let (mut child, port) = start(&["--diy"]);
+    let before = open_files(child.id());
+    // Kept alive after an answer each, so that every one is accepted and being served.
+    let connections: Vec<_> = (0..100)
+        .map(|_| {
+            let mut stream = TcpStream::connect(("127.0.0.1", port)).unwrap();
+            stream
+                .set_read_timeout(Some(Duration::from_secs(10)))
+                .unwrap();
+            stream
+                .write_all(b"GET /livez HTTP/1.1\r\nHost: x\r\n\r\n")
+                .unwrap();
+            let mut reader = BufReader::new(stream);
+            let mut status = String::new();
+            reader.read_line(&mut status).unwrap();
+            assert!(status.starts_with("HTTP/1.1 200"), "{status}");
+            reader
+        })
+        .collect();
+    let during = open_files(child.id());
+    // A second descriptor per connection (a dup for the heartbeat, say) would halve how many
+    // connections the server takes under a 1 024 limit.
+    assert!(
+        (100..=105).contains(&(during - before)),
+        "{before} open before, {during} with 100 connections"
+    );
+    drop(connections);
+    let _ = child.kill();
+    let _ = child.wait();
+}

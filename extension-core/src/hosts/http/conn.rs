@@ -12,6 +12,7 @@ use std::sync::{Arc, Weak};
 use std::task::{ready, Context, Poll};
 use std::time::{Duration, Instant};
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
+use tokio::net::tcp::{OwnedReadHalf, OwnedWriteHalf};
 use tokio::net::TcpStream;
 use tokio::sync::watch;
 
@@ -41,7 +42,10 @@ impl Activity {
 impl Connection {
     pub(super) async fn serve(mut self, stream: TcpStream) {
         let _ = stream.set_nodelay(true);
-        let stream = Arc::new(stream);
+        // Reads stay on tokio's own path (no zeroing of hyper's buffer); writes go through
+        // a handle the heartbeat shares.
+        let (read, write) = stream.into_split();
+        let write = Arc::new(write);
         let activity = Arc::new(Activity {
             started: Instant::now(),
             last: AtomicU64::new(0),
@@ -52,7 +56,7 @@ impl Connection {
         // closed connection's socket open.
         let heartbeat = {
             let activity = Arc::clone(&activity);
-            let socket = Arc::downgrade(&stream);
+            let socket = Arc::downgrade(&write);
             Heartbeat(Arc::new(move || {
                 if write_interim(&socket) {
                     activity.touch();
@@ -74,7 +78,8 @@ impl Connection {
                 }
             });
         let io = TokioIo::new(Watched {
-            stream,
+            read,
+            write,
             activity: Arc::clone(&activity),
         });
         let connection = http1::Builder::new()
@@ -135,7 +140,7 @@ impl Connection {
 /// Writes the interim response whole, or not at all when the socket takes none of it. Part of
 /// it followed by the answer would corrupt the stream, so a socket that takes a part and then
 /// stalls is shut down instead.
-fn write_interim(socket: &Weak<TcpStream>) -> bool {
+fn write_interim(socket: &Weak<OwnedWriteHalf>) -> bool {
     const LINE: &[u8] = b"HTTP/1.1 102 Processing\r\n\r\n";
     // The timer thread waits for this: a few seconds at most, and only for a client that
     // stopped reading with its send buffer all but full.
@@ -153,7 +158,8 @@ fn write_interim(socket: &Weak<TcpStream>) -> bool {
                 std::thread::sleep(Duration::from_millis(5));
             }
             _ => {
-                let _ = socket2::SockRef::from(&*socket).shutdown(std::net::Shutdown::Both);
+                let stream: &TcpStream = (*socket).as_ref();
+                let _ = socket2::SockRef::from(stream).shutdown(std::net::Shutdown::Both);
                 return false;
             }
         }
@@ -163,36 +169,29 @@ fn write_interim(socket: &Weak<TcpStream>) -> bool {
 
 /// The socket, recording when bytes last moved (for the inactivity timeouts).
 struct Watched {
-    stream: Arc<TcpStream>,
+    read: OwnedReadHalf,
+    write: Arc<OwnedWriteHalf>,
     activity: Arc<Activity>,
 }
 
-/// The most of hyper's uninitialised read buffer zeroed for one read: hyper can offer a
-/// buffer of hundreds of KiB, more than a socket read returns.
-const READ_CHUNK: usize = 64 * 1024;
+impl Watched {
+    fn socket(&self) -> &TcpStream {
+        (*self.write).as_ref()
+    }
+}
 
 impl AsyncRead for Watched {
     fn poll_read(
-        self: Pin<&mut Self>,
+        mut self: Pin<&mut Self>,
         cx: &mut Context<'_>,
         buf: &mut ReadBuf<'_>,
     ) -> Poll<io::Result<()>> {
-        loop {
-            ready!(self.stream.poll_read_ready(cx))?;
-            let want = buf.remaining().min(READ_CHUNK);
-            match self.stream.try_read(buf.initialize_unfilled_to(want)) {
-                Ok(n) => {
-                    buf.advance(n);
-                    if n > 0 {
-                        self.activity.touch();
-                    }
-                    return Poll::Ready(Ok(()));
-                }
-                // Readiness was stale; `poll_read_ready` now waits for the next event.
-                Err(e) if e.kind() == io::ErrorKind::WouldBlock => {}
-                Err(e) => return Poll::Ready(Err(e)),
-            }
+        let before = buf.filled().len();
+        let result = ready!(Pin::new(&mut self.read).poll_read(cx, buf));
+        if buf.filled().len() > before {
+            self.activity.touch();
         }
+        Poll::Ready(result)
     }
 }
 
@@ -203,8 +202,8 @@ impl AsyncWrite for Watched {
         buf: &[u8],
     ) -> Poll<io::Result<usize>> {
         loop {
-            ready!(self.stream.poll_write_ready(cx))?;
-            match self.stream.try_write(buf) {
+            ready!(self.socket().poll_write_ready(cx))?;
+            match self.socket().try_write(buf) {
                 Err(e) if e.kind() == io::ErrorKind::WouldBlock => {}
                 result => {
                     self.activity.touch();
@@ -220,8 +219,8 @@ impl AsyncWrite for Watched {
         bufs: &[io::IoSlice<'_>],
     ) -> Poll<io::Result<usize>> {
         loop {
-            ready!(self.stream.poll_write_ready(cx))?;
-            match self.stream.try_write_vectored(bufs) {
+            ready!(self.socket().poll_write_ready(cx))?;
+            match self.socket().try_write_vectored(bufs) {
                 Err(e) if e.kind() == io::ErrorKind::WouldBlock => {}
                 result => {
                     self.activity.touch();
@@ -240,6 +239,6 @@ impl AsyncWrite for Watched {
     }
 
     fn poll_shutdown(self: Pin<&mut Self>, _: &mut Context<'_>) -> Poll<io::Result<()>> {
-        Poll::Ready(socket2::SockRef::from(&*self.stream).shutdown(std::net::Shutdown::Write))
+        Poll::Ready(socket2::SockRef::from(self.socket()).shutdown(std::net::Shutdown::Write))
     }
 }
