@@ -151,57 +151,72 @@ pub struct TestExport {
     pub extra: Extra,
 }
 
-/// Options of a wrapper `export`, called once per page. `S` is your paging state (what the
-/// previous call returned in `state`), `R` the record type of `data`, both JSON by default.
-#[derive(Clone, Debug, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", bound = "S: Record, R: Record")]
-pub struct ExportOptions<S = Value, R = Value> {
-    /// The connection.
-    #[serde(default)]
-    pub connection: Connection,
-    /// Which records: delta, once, test, or everything (`None`).
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
-    pub type_: Option<ExportType>,
-    /// Delta exports only.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub delta: Option<Delta>,
-    /// Once exports only.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub once: Option<Once>,
-    /// Test exports only.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub test: Option<TestExport>,
-    /// What the previous call returned in `state`; `None` on the first call.
-    #[serde(default = "Option::default", skip_serializing_if = "Option::is_none")]
-    pub state: Option<S>,
-    /// The export.
-    #[serde(rename = "_exportId", default, skip_serializing_if = "Option::is_none")]
-    pub export_id: Option<String>,
-    /// The running flow.
-    #[serde(rename = "_flowId", default, skip_serializing_if = "Option::is_none")]
-    pub flow_id: Option<String>,
-    /// The running integration.
-    #[serde(
-        rename = "_integrationId",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub integration_id: Option<String>,
-    /// Custom settings in scope.
-    #[serde(default, skip_serializing_if = "Value::is_null")]
-    pub settings: Value,
-    /// Free-form configuration of the export.
-    #[serde(default, skip_serializing_if = "Value::is_null")]
-    pub configuration: Value,
-    /// Single-use token for integrator.io's API.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub bearer_token: Option<BearerToken>,
-    /// Page processors only: the records produced upstream.
-    #[serde(default = "Option::default", skip_serializing_if = "Option::is_none")]
-    pub data: Option<Vec<R>>,
-    /// Members the documentation does not list.
-    #[serde(flatten)]
-    pub extra: Extra,
+/// A wrapper export's or import's options: the members of its own, then the ones both carry.
+macro_rules! page_options {
+    (
+        $(#[$meta:meta])*
+        pub struct $name:ident <$($g:ident = $default:ty),*> {
+            $($own:tt)*
+        }
+        configuration: $configuration:literal
+    ) => {
+        $(#[$meta])*
+        pub struct $name<$($g = $default),*> {
+            /// The connection.
+            #[serde(default)]
+            pub connection: Connection,
+            $($own)*
+            /// The running flow.
+            #[serde(rename = "_flowId", default, skip_serializing_if = "Option::is_none")]
+            pub flow_id: Option<String>,
+            /// The running integration.
+            #[serde(rename = "_integrationId", default, skip_serializing_if = "Option::is_none")]
+            pub integration_id: Option<String>,
+            /// Custom settings in scope.
+            #[serde(default, skip_serializing_if = "Value::is_null")]
+            pub settings: Value,
+            #[doc = $configuration]
+            #[serde(default, skip_serializing_if = "Value::is_null")]
+            pub configuration: Value,
+            /// Single-use token for integrator.io's API.
+            #[serde(default, skip_serializing_if = "Option::is_none")]
+            pub bearer_token: Option<BearerToken>,
+            /// Members the documentation does not list.
+            #[serde(flatten)]
+            pub extra: Extra,
+        }
+    };
+}
+
+page_options! {
+    /// Options of a wrapper `export`, called once per page. `S` is your paging state (what the
+    /// previous call returned in `state`), `R` the record type of `data`, both JSON by default.
+    #[derive(Clone, Debug, Serialize, Deserialize)]
+    #[serde(rename_all = "camelCase", bound = "S: Record, R: Record")]
+    pub struct ExportOptions<S = Value, R = Value> {
+        /// Which records: delta, once, test, or everything (`None`).
+        #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+        pub type_: Option<ExportType>,
+        /// Delta exports only.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub delta: Option<Delta>,
+        /// Once exports only.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub once: Option<Once>,
+        /// Test exports only.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub test: Option<TestExport>,
+        /// What the previous call returned in `state`; `None` on the first call.
+        #[serde(default = "Option::default", skip_serializing_if = "Option::is_none")]
+        pub state: Option<S>,
+        /// Page processors only: the records produced upstream.
+        #[serde(default = "Option::default", skip_serializing_if = "Option::is_none")]
+        pub data: Option<Vec<R>>,
+        /// The export.
+        #[serde(rename = "_exportId", default, skip_serializing_if = "Option::is_none")]
+        pub export_id: Option<String>,
+    }
+    configuration: "Free-form configuration of the export."
 }
 
 /// Response of a wrapper `export`: one page.
@@ -237,44 +252,22 @@ impl<S, R> Default for ExportResponse<S, R> {
     }
 }
 
-/// Options of a wrapper `import`: one page of records to write.
-#[derive(Clone, Debug, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", bound = "R: Record")]
-pub struct ImportOptions<R = Value> {
-    /// The connection.
-    #[serde(default)]
-    pub connection: Connection,
-    /// Records before mapping.
-    #[serde(default)]
-    pub pre_map_data: Vec<Value>,
-    /// Records after mapping: write these (the response has one element per record here).
-    #[serde(default = "Vec::new")]
-    pub post_map_data: Vec<R>,
-    /// The import.
-    #[serde(rename = "_importId", default, skip_serializing_if = "Option::is_none")]
-    pub import_id: Option<String>,
-    /// The running flow.
-    #[serde(rename = "_flowId", default, skip_serializing_if = "Option::is_none")]
-    pub flow_id: Option<String>,
-    /// The running integration.
-    #[serde(
-        rename = "_integrationId",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub integration_id: Option<String>,
-    /// Custom settings in scope.
-    #[serde(default, skip_serializing_if = "Value::is_null")]
-    pub settings: Value,
-    /// Free-form configuration of the import.
-    #[serde(default, skip_serializing_if = "Value::is_null")]
-    pub configuration: Value,
-    /// Single-use token for integrator.io's API.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub bearer_token: Option<BearerToken>,
-    /// Members the documentation does not list.
-    #[serde(flatten)]
-    pub extra: Extra,
+page_options! {
+    /// Options of a wrapper `import`: one page of records to write.
+    #[derive(Clone, Debug, Serialize, Deserialize)]
+    #[serde(rename_all = "camelCase", bound = "R: Record")]
+    pub struct ImportOptions<R = Value> {
+        /// Records before mapping.
+        #[serde(default)]
+        pub pre_map_data: Vec<Value>,
+        /// Records after mapping: write these (the response has one element per record here).
+        #[serde(default = "Vec::new")]
+        pub post_map_data: Vec<R>,
+        /// The import.
+        #[serde(rename = "_importId", default, skip_serializing_if = "Option::is_none")]
+        pub import_id: Option<String>,
+    }
+    configuration: "Free-form configuration of the import."
 }
 
 /// What happened to one imported record.
