@@ -137,29 +137,45 @@ impl Connection {
     }
 }
 
-/// Writes the interim response whole, or not at all when the socket takes none of it. Part of
-/// it followed by the answer would corrupt the stream, so a socket that takes a part and then
-/// stalls is shut down instead.
+/// Writes the interim response whole, or not at all when the socket takes none of it.
 fn write_interim(socket: &Weak<OwnedWriteHalf>) -> bool {
-    const LINE: &[u8] = b"HTTP/1.1 102 Processing\r\n\r\n";
     // The timer thread waits for this: a few seconds at most, and only for a client that
     // stopped reading with its send buffer all but full.
     const STALL: Duration = Duration::from_secs(5);
     let Some(socket) = socket.upgrade() else {
         return false;
     };
+    write_whole(
+        b"HTTP/1.1 102 Processing\r\n\r\n",
+        STALL,
+        |bytes| socket.try_write(bytes),
+        || {
+            let stream: &TcpStream = (*socket).as_ref();
+            let _ = socket2::SockRef::from(stream).shutdown(std::net::Shutdown::Both);
+        },
+    )
+}
+
+/// Writes `line` with a non-blocking `write`: skipped if nothing fits. Part of it followed by
+/// the answer would corrupt the stream, so a socket that takes a part and then stalls for
+/// `stall` (or fails) is `shut` down instead.
+fn write_whole(
+    line: &[u8],
+    stall: Duration,
+    mut write: impl FnMut(&[u8]) -> io::Result<usize>,
+    shut: impl FnOnce(),
+) -> bool {
     let started = Instant::now();
     let mut written = 0;
-    while written < LINE.len() {
-        match socket.try_write(&LINE[written..]) {
+    while written < line.len() {
+        match write(&line[written..]) {
             Ok(n) if n > 0 => written += n,
             Err(e) if e.kind() == io::ErrorKind::WouldBlock && written == 0 => return false,
-            Err(e) if e.kind() == io::ErrorKind::WouldBlock && started.elapsed() < STALL => {
+            Err(e) if e.kind() == io::ErrorKind::WouldBlock && started.elapsed() < stall => {
                 std::thread::sleep(Duration::from_millis(5));
             }
             _ => {
-                let stream: &TcpStream = (*socket).as_ref();
-                let _ = socket2::SockRef::from(stream).shutdown(std::net::Shutdown::Both);
+                shut();
                 return false;
             }
         }
@@ -240,5 +256,54 @@ impl AsyncWrite for Watched {
 
     fn poll_shutdown(self: Pin<&mut Self>, _: &mut Context<'_>) -> Poll<io::Result<()>> {
         Poll::Ready(socket2::SockRef::from(self.socket()).shutdown(std::net::Shutdown::Write))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::cell::{Cell, RefCell};
+
+    /// A socket that takes `room` bytes per call, per the script, then would block.
+    fn run(script: &[Option<usize>], stall: Duration) -> (bool, Vec<u8>, bool) {
+        let sent = RefCell::new(Vec::new());
+        let calls = Cell::new(0);
+        let shut = Cell::new(false);
+        let whole = write_whole(
+            b"HTTP/1.1 102 Processing\r\n\r\n",
+            stall,
+            |bytes| {
+                let step = script.get(calls.get()).copied().flatten();
+                calls.set(calls.get() + 1);
+                match step {
+                    Some(room) => {
+                        let n = room.min(bytes.len());
+                        sent.borrow_mut().extend_from_slice(&bytes[..n]);
+                        Ok(n)
+                    }
+                    None => Err(io::ErrorKind::WouldBlock.into()),
+                }
+            },
+            || shut.set(true),
+        );
+        (whole, sent.into_inner(), shut.get())
+    }
+
+    #[test]
+    fn the_interim_line_goes_whole_or_not_at_all() {
+        let line = b"HTTP/1.1 102 Processing\r\n\r\n".to_vec();
+        let second = Duration::from_secs(1);
+        // Room for all of it.
+        assert_eq!(run(&[Some(100)], second), (true, line.clone(), false));
+        // Full send buffer: skipped, nothing written, socket kept.
+        assert_eq!(run(&[None], second), (false, Vec::new(), false));
+        // A part, a stall, then the rest: completed.
+        assert_eq!(
+            run(&[Some(5), None, None, Some(100)], second),
+            (true, line, false)
+        );
+        // A part and then nothing: the socket is shut rather than left half-written.
+        let (whole, sent, shut) = run(&[Some(5)], Duration::from_millis(30));
+        assert!(!whole && shut && sent.len() == 5);
     }
 }
