@@ -9,7 +9,6 @@ use extension_core::hosts::http::{spawn, HttpConfig, Running, Stopped};
 use extension_core::prelude::{json_function, ExtensionError};
 use extension_core::serde_json::{json, Value};
 use extension_core::{Configuration, Dispatcher};
-use reference_module as _;
 
 /// A synchronous function that holds its thread: the heartbeat must still go out.
 #[json_function(group = "hooks", name = "blockThenRespond")]
@@ -17,6 +16,15 @@ fn block_then_respond(options: Value) -> Result<Value, ExtensionError> {
     let ms = options["ms"].as_u64().unwrap_or(0);
     std::thread::sleep(Duration::from_millis(ms));
     Ok(json!({"blocked": ms}))
+}
+
+/// Answers with its own options after `ms` milliseconds: every call gets an answer of its
+/// own, and slow ones complete after fast ones.
+#[json_function(group = "hooks", name = "sleepThenEcho")]
+async fn sleep_then_echo(options: Value) -> Result<Value, ExtensionError> {
+    let ms = options["ms"].as_u64().unwrap_or(0);
+    reference_module::sleep(Duration::from_millis(ms)).await;
+    Ok(options)
 }
 use std::time::{Duration, Instant};
 
@@ -44,6 +52,16 @@ fn call(server: &Running, body: &Value) -> Response {
         &[AUTH, JSON],
         body.to_string().as_bytes(),
     )
+}
+
+/// Sends a call on a kept-alive connection without reading the answer.
+fn send_call(client: &mut Client, body: &Value) {
+    client.send(
+        "POST",
+        "/function",
+        &[AUTH, JSON],
+        body.to_string().as_bytes(),
+    );
 }
 
 fn hook(function: &str, options: Value) -> Value {
@@ -392,14 +410,7 @@ fn heartbeat_sends_one_102_then_the_answer() {
     config.heartbeat = Duration::from_millis(150);
     let server = start(config);
     let mut client = Client::connect(server.addr);
-    client.send(
-        "POST",
-        "/function",
-        &[AUTH, JSON],
-        hook("sleepThenRespond", json!({"ms": 500}))
-            .to_string()
-            .as_bytes(),
-    );
+    send_call(&mut client, &hook("sleepThenRespond", json!({"ms": 500})));
     let started = Instant::now();
     let first = client.read().unwrap();
     assert_eq!(first.status, 102);
@@ -411,14 +422,7 @@ fn heartbeat_sends_one_102_then_the_answer() {
     let last = client.read().unwrap();
     assert_eq!((last.status, last.body.as_str()), (200, "{\"done\":true}"));
     // Also while a synchronous function blocks its thread.
-    client.send(
-        "POST",
-        "/function",
-        &[AUTH, JSON],
-        hook("blockThenRespond", json!({"ms": 500}))
-            .to_string()
-            .as_bytes(),
-    );
+    send_call(&mut client, &hook("blockThenRespond", json!({"ms": 500})));
     assert_eq!(client.read().unwrap().status, 102);
     let last = client.read().unwrap();
     assert_eq!(
@@ -426,14 +430,7 @@ fn heartbeat_sends_one_102_then_the_answer() {
         (200, "{\"blocked\":500}")
     );
     // A fast call gets no 102, and the connection is reusable.
-    client.send(
-        "POST",
-        "/function",
-        &[AUTH, JSON],
-        hook("echoResponse", json!({"resp": 3}))
-            .to_string()
-            .as_bytes(),
-    );
+    send_call(&mut client, &hook("echoResponse", json!({"resp": 3})));
     let r = client.read().unwrap();
     assert_eq!((r.status, r.body.as_str()), (200, "3"));
     server.shutdown();
@@ -447,14 +444,7 @@ fn socket_timeout_drops_a_silent_call_and_keep_alive_closes_idle_connections() {
     config.keep_alive_timeout = Duration::from_millis(300);
     let server = start(config);
     let mut client = Client::connect(server.addr);
-    client.send(
-        "POST",
-        "/function",
-        &[AUTH, JSON],
-        hook("sleepThenRespond", json!({"ms": 1500}))
-            .to_string()
-            .as_bytes(),
-    );
+    send_call(&mut client, &hook("sleepThenRespond", json!({"ms": 1500})));
     let started = Instant::now();
     assert!(client.read().is_none(), "destroyed without a response");
     assert!(
@@ -515,15 +505,25 @@ fn a_thousand_concurrent_requests_get_their_own_answers() {
                     // A refused connection still reaches the barrier, so the others go on
                     // and the failure is reported instead of hanging the test.
                     let client = Client::try_connect(addr);
-                    let body = json!({"diy": true, "type": "hook", "function": "sleepThenRespond",
-                        "options": {"ms": if n % 5 == 0 { 50 } else { 0 }}, "n": n});
-                    let echo = json!({"diy": true, "type": "hook", "function": "echoResponse", "options": {"resp": {"n": n}}});
+                    // Every answer is this request's own, so a mix-up cannot go unseen.
+                    let (body, expected) = if n % 2 == 0 {
+                        let options = json!({"n": n, "ms": if n % 5 == 0 { 50 } else { 0 }});
+                        (hook("sleepThenEcho", options.clone()), options)
+                    } else {
+                        (
+                            hook("echoResponse", json!({"resp": {"n": n}})),
+                            json!({"n": n}),
+                        )
+                    };
                     barrier.wait();
                     let mut client = client.unwrap_or_else(|e| panic!("{n}: connect: {e}"));
-                    let chosen = if n % 2 == 0 { &body } else { &echo };
-                    let r = client.request("POST", "/function", &[AUTH, JSON], chosen.to_string().as_bytes());
+                    let r = client.request(
+                        "POST",
+                        "/function",
+                        &[AUTH, JSON],
+                        body.to_string().as_bytes(),
+                    );
                     assert_eq!(r.status, 200, "{n}: {}", r.body);
-                    let expected = if n % 2 == 0 { json!({"done": true}) } else { json!({"n": n}) };
                     assert_eq!(r.json(), expected, "request {n}");
                 })
                 .unwrap()

@@ -139,7 +139,8 @@ fn my_utility(options: Value) -> Result<Value, ExtensionError> {
 }
 
 /// A timer that works under any executor: a helper thread wakes the task when it is due.
-fn sleep(duration: Duration) -> Sleep {
+/// Public for the workspace's HTTP tests, which need slow calls of their own.
+pub fn sleep(duration: Duration) -> Sleep {
     Sleep {
         duration,
         state: None,
@@ -149,7 +150,8 @@ fn sleep(duration: Duration) -> Sleep {
 /// Whether the timer fired, and whom to wake when it does.
 type TimerState = Arc<Mutex<(bool, Option<Waker>)>>;
 
-struct Sleep {
+/// The future of [`sleep`].
+pub struct Sleep {
     duration: Duration,
     state: Option<TimerState>,
 }
