@@ -10,8 +10,16 @@ use std::time::{Duration, Instant};
 #[derive(Clone)]
 pub struct Heartbeat(pub(super) Arc<dyn Fn() + Send + Sync>);
 
+/// One scheduled heartbeat. Its own lock, not the timer's, is held while it writes, so a
+/// slow socket delays only its own call's end, never other calls being scheduled.
+struct Slot {
+    beat: Heartbeat,
+    /// Set when the call ended: the beat must not be written any more.
+    cancelled: Mutex<bool>,
+}
+
 struct Due {
-    entries: BTreeMap<(Instant, u64), Heartbeat>,
+    entries: BTreeMap<(Instant, u64), Arc<Slot>>,
     next_id: u64,
     /// When the thread wakes on its own: a call scheduled later needs no wake-up, so the
     /// common case (every call due 270 s from now) costs a map insert and no syscall.
@@ -52,12 +60,17 @@ impl Timer {
             let now = Instant::now();
             match due.entries.keys().next().copied() {
                 Some(key) if key.0 <= now => {
-                    let beat = due.entries.remove(&key);
-                    // Written while holding the lock: a call that ends now waits in
+                    let slot = due.entries.remove(&key);
+                    drop(due);
+                    // Written under the slot's lock: a call that ends now waits in
                     // `Ticket::drop` until the 102 is out, before hyper writes the answer.
-                    if let Some(beat) = beat {
-                        (beat.0)();
+                    if let Some(slot) = slot {
+                        let cancelled = slot.cancelled.lock().unwrap_or_else(|e| e.into_inner());
+                        if !*cancelled {
+                            (slot.beat.0)();
+                        }
                     }
+                    due = self.due.lock().unwrap_or_else(|e| e.into_inner());
                 }
                 next => {
                     let until = next.map_or(now + IDLE_NAP, |key| key.0.min(now + IDLE_NAP));
@@ -74,7 +87,10 @@ impl Timer {
 }
 
 /// A scheduled heartbeat; dropping it cancels it.
-pub(super) struct Ticket(Option<(Instant, u64)>);
+pub(super) struct Ticket {
+    key: (Instant, u64),
+    slot: Arc<Slot>,
+}
 
 /// Schedules `beat` after `delay`.
 pub(super) fn schedule(beat: Heartbeat, delay: Duration) -> Ticket {
@@ -84,25 +100,35 @@ pub(super) fn schedule(beat: Heartbeat, delay: Duration) -> Ticket {
     let id = due.next_id;
     due.next_id += 1;
     let early = at < due.wakes_at;
-    due.entries.insert((at, id), beat);
+    let slot = Arc::new(Slot {
+        beat,
+        cancelled: Mutex::new(false),
+    });
+    due.entries.insert((at, id), Arc::clone(&slot));
     drop(due);
     if early {
         timer.wake.notify_one();
     }
-    Ticket(Some((at, id)))
+    Ticket {
+        key: (at, id),
+        slot,
+    }
 }
 
 impl Drop for Ticket {
     fn drop(&mut self) {
-        if let Some(key) = self.0.take() {
-            let timer = timer();
-            timer
-                .due
-                .lock()
-                .unwrap_or_else(|e| e.into_inner())
-                .entries
-                .remove(&key);
-        }
+        timer()
+            .due
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .entries
+            .remove(&self.key);
+        // Waits for a beat being written right now.
+        *self
+            .slot
+            .cancelled
+            .lock()
+            .unwrap_or_else(|e| e.into_inner()) = true;
     }
 }
 

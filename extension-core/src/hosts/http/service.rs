@@ -205,11 +205,8 @@ fn operations_allowed<B>(shared: &Shared, request: &Request<B>) -> bool {
     if shared.open_operations {
         return true;
     }
-    let token = match header_token(request) {
-        Some(from_header) => from_header,
-        None => query_param(request.uri().query(), "access_token"),
-    };
-    token.is_some_and(|t| same_token(&t, &shared.system_token))
+    request_token(request.headers(), None, request.uri().query())
+        .is_some_and(|t| same_token(&t, &shared.system_token))
 }
 
 async fn function<B>(
@@ -227,7 +224,7 @@ where
         failure(
             StatusCode::PAYLOAD_TOO_LARGE,
             "payload_too_large",
-            format!("The request body is larger than the limit of {limit} bytes."),
+            format!("The request body is larger than the limit of {limit} bytes (the server's --body-limit)."),
         )
     };
     let declared = parts
@@ -327,15 +324,11 @@ where
         }
     };
 
-    // Section 6.3.1: the first source present is the only one consulted.
-    let token = match header_token_parts(&parts.headers) {
-        Some(from_header) => from_header,
-        None => match envelope.access_token.as_ref().filter(|v| truthy(v)) {
-            Some(Value::String(t)) => Some(t.clone()),
-            Some(_) => None,
-            None => query_param(parts.uri.query(), "access_token"),
-        },
-    };
+    let token = request_token(
+        &parts.headers,
+        envelope.access_token.as_ref(),
+        parts.uri.query(),
+    );
     if !token.is_some_and(|t| same_token(&t, &shared.system_token)) {
         return unauthorized();
     }
@@ -405,18 +398,32 @@ impl Drop for InFlight<'_> {
     }
 }
 
-/// `Some(token)` when an Authorization header decides (even to "no token"), `None` when
-/// there is none and the body or query may be consulted.
-fn header_token<B>(request: &Request<B>) -> Option<Option<String>> {
-    header_token_parts(request.headers())
+/// The request's token (section 6.3.1): the first source present is the only one consulted.
+/// `body` is the envelope's `access_token`; the operations routes have no body.
+fn request_token(
+    headers: &hyper::HeaderMap,
+    body: Option<&Value>,
+    query: Option<&str>,
+) -> Option<String> {
+    if let Some(from_header) = header_token(headers) {
+        return from_header;
+    }
+    match body.filter(|v| truthy(v)) {
+        Some(Value::String(t)) => Some(t.clone()),
+        Some(_) => None,
+        None => query_param(query, "access_token"),
+    }
 }
 
-fn header_token_parts(headers: &hyper::HeaderMap) -> Option<Option<String>> {
+/// `Some(token)` when an Authorization header decides (even to "no token"), `None` when
+/// there is none and the body or query may be consulted.
+fn header_token(headers: &hyper::HeaderMap) -> Option<Option<String>> {
     let value = headers.get(AUTHORIZATION)?;
     if value.is_empty() {
         return None;
     }
-    let value = value.to_str().ok()?;
+    // Node reads header bytes as Latin-1: a header that is not ASCII still decides.
+    let value: String = value.as_bytes().iter().map(|&b| char::from(b)).collect();
     let parts: Vec<&str> = value.split(' ').collect();
     Some(match parts.as_slice() {
         [scheme, token] if scheme.eq_ignore_ascii_case("bearer") => Some((*token).to_owned()),
@@ -537,17 +544,39 @@ mod tests {
             h
         };
         assert_eq!(
-            header_token_parts(&headers("Bearer abc")),
+            header_token(&headers("Bearer abc")),
             Some(Some("abc".into()))
         );
         assert_eq!(
-            header_token_parts(&headers("bEaReR abc")),
+            header_token(&headers("bEaReR abc")),
             Some(Some("abc".into()))
         );
-        assert_eq!(header_token_parts(&headers("Bearer  abc")), Some(None));
-        assert_eq!(header_token_parts(&headers("Basic abc")), Some(None));
-        assert_eq!(header_token_parts(&headers("abc")), Some(None));
-        assert_eq!(header_token_parts(&hyper::HeaderMap::new()), None);
+        assert_eq!(header_token(&headers("Bearer  abc")), Some(None));
+        assert_eq!(header_token(&headers("Basic abc")), Some(None));
+        assert_eq!(header_token(&headers("abc")), Some(None));
+        assert_eq!(header_token(&hyper::HeaderMap::new()), None);
+        // Not ASCII: the header still decides, so the body's token is not consulted.
+        let mut latin1 = hyper::HeaderMap::new();
+        latin1.insert(
+            AUTHORIZATION,
+            HeaderValue::from_bytes(b"Bearer caf\xe9").unwrap(),
+        );
+        assert_eq!(header_token(&latin1), Some(Some("caf\u{e9}".into())));
+        let body = Value::from("system-token");
+        assert_eq!(
+            request_token(&latin1, Some(&body), None),
+            Some("caf\u{e9}".into())
+        );
+        let none = hyper::HeaderMap::new();
+        assert_eq!(
+            request_token(&none, Some(&body), Some("access_token=q")),
+            Some("system-token".into())
+        );
+        assert_eq!(
+            request_token(&none, Some(&Value::from(0)), Some("access_token=q")),
+            Some("q".into())
+        );
+        assert_eq!(request_token(&none, Some(&Value::from(5)), None), None);
     }
 
     #[test]
