@@ -51,17 +51,21 @@ impl Configuration {
     /// object keyed by connector id (values are ignored: every id serves this binary's
     /// functions) or an array of ids.
     pub fn from_json(config: &Value) -> Result<Self, ExtensionError> {
-        let object = match config {
-            Value::Object(map) if !map.is_empty() => map,
-            _ => {
-                return Err(ExtensionError::new(
-                    "missing_parameter",
-                    "Options parameter is not provided.",
-                ))
+        match config {
+            Value::Object(map) if !map.is_empty() => {
+                Self::from_members(truthy_opt(map.get("diy")), map.get("connectors"))
             }
-        };
-        let diy = truthy_opt(object.get("diy"));
-        let connectors = object.get("connectors").filter(|v| crate::js::truthy(v));
+            _ => Err(options_not_provided()),
+        }
+    }
+
+    /// Checks 2 to 4 of section 2.1, on the `diy` and `connectors` members of a configuration
+    /// known not to be empty (hosts that read flags check that themselves).
+    pub(crate) fn from_members(
+        diy: bool,
+        connectors: Option<&Value>,
+    ) -> Result<Self, ExtensionError> {
+        let connectors = connectors.filter(|v| crate::js::truthy(v));
         match (diy, connectors) {
             (false, None) => Err(ExtensionError::new(
                 "missing_required_field",
@@ -100,6 +104,11 @@ impl Configuration {
     pub fn serves_connector(&self, connector_id: &str) -> bool {
         self.connector_ids().iter().any(|id| id == connector_id)
     }
+}
+
+/// Check 1 of section 2.1: nothing was configured at all.
+pub(crate) fn options_not_provided() -> ExtensionError {
+    ExtensionError::new("missing_parameter", "Options parameter is not provided.")
 }
 
 fn no_connector_modules() -> ExtensionError {

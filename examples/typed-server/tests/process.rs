@@ -11,6 +11,18 @@ const EXE: &str = env!("CARGO_BIN_EXE_typed-server");
 /// Everything the server logged.
 type Logs = std::sync::Arc<std::sync::Mutex<Vec<String>>>;
 
+/// The server, configured only by what each test passes: none of this machine's
+/// `INTEGRATOR_EXTENSION_*` variables (a token there would make a refused start listen).
+fn server() -> Command {
+    let mut command = Command::new(EXE);
+    for (name, _) in std::env::vars_os() {
+        if name.to_string_lossy().starts_with("INTEGRATOR_EXTENSION_") {
+            command.env_remove(name);
+        }
+    }
+    command
+}
+
 /// Starts the server on a free port and returns it with the port it listens on.
 fn start(extra: &[&str]) -> (Child, u16) {
     let (child, port, _) = start_logged(extra);
@@ -18,7 +30,7 @@ fn start(extra: &[&str]) -> (Child, u16) {
 }
 
 fn start_logged(extra: &[&str]) -> (Child, u16, Logs) {
-    let mut child = Command::new(EXE)
+    let mut child = server()
         .args(["--port", "0", "--system-token", "system-token-7f3a"])
         .args(extra)
         .env("RUST_LOG", "info")
@@ -81,24 +93,28 @@ fn wait(child: &mut Child) -> i32 {
 
 #[test]
 fn configuration_errors_exit_2_with_section_2_texts() {
-    let output = Command::new(EXE)
-        .env_remove("INTEGRATOR_EXTENSION_DIY")
-        .output()
-        .unwrap();
+    // Section 2's text first, then what to do about it.
+    let output = server().output().unwrap();
     assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    let mut lines = stderr.lines();
     assert_eq!(
-        String::from_utf8_lossy(&output.stderr).trim(),
-        "missing_parameter: Options parameter is not provided."
+        lines.next(),
+        Some("missing_parameter: Options parameter is not provided.")
     );
-    let output = Command::new(EXE)
+    assert!(lines.next().unwrap().contains("pass --diy"), "{stderr}");
+    let output = server()
         .args(["--diy", "--bind", "0.0.0.0"])
         .output()
         .unwrap();
     assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    let mut lines = stderr.lines();
     assert_eq!(
-        String::from_utf8_lossy(&output.stderr).trim(),
-        "missing_required_field: systemToken not provided in options."
+        lines.next(),
+        Some("missing_required_field: systemToken not provided in options.")
     );
+    assert!(lines.next().unwrap().contains("--system-token"), "{stderr}");
 }
 
 #[test]

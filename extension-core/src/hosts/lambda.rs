@@ -29,10 +29,7 @@ pub fn configuration_from_env(
 ) -> Result<Configuration, ExtensionError> {
     let mut config = serde_json::Map::new();
     if let Some(diy) = env("INTEGRATOR_EXTENSION_DIY").filter(|v| !v.is_empty()) {
-        config.insert(
-            "diy".into(),
-            json!(matches!(diy.as_str(), "1" | "true" | "yes")),
-        );
+        config.insert("diy".into(), json!(super::env_flag(&diy)));
     }
     if let Some(ids) = env("INTEGRATOR_EXTENSION_CONNECTORS").filter(|v| !v.is_empty()) {
         let ids: serde_json::Map<String, Value> = ids
@@ -68,16 +65,16 @@ pub async fn handle(
     let dispatcher = dispatcher.as_ref().map_err(|e| Failure::from(e.clone()))?;
     let mut envelope = match invocation.client_context.as_deref().map(str::trim) {
         None | Some("") => Envelope::default(),
-        Some(text) => match serde_json::from_str::<Value>(text) {
-            Ok(Value::Object(_)) => Envelope::from_json(text).map_err(|e| invalid_context(&e))?,
-            Ok(other) => {
-                return Err(Failure::single(
+        // Parsed once; read again only to word an error.
+        Some(text) => {
+            Envelope::from_json(text).map_err(|e| match serde_json::from_str::<Value>(text) {
+                Ok(other) if !other.is_object() => Failure::single(
                     "invalid_client_context",
                     format!("The client context must be a JSON object, not {other}."),
-                ))
-            }
-            Err(e) => return Err(invalid_context(&e)),
-        },
+                ),
+                _ => invalid_context(&e),
+            })?
+        }
     };
     let event = std::str::from_utf8(&invocation.event)
         .map_err(|_| Failure::single("invalid_event", "The event is not valid UTF-8."))?;
@@ -147,7 +144,8 @@ pub fn run_from_env() -> ExitCode {
         ),
         // Node re-validates on every invocation: each one answers this error.
         Err(e) => eprintln!(
-            "integrator-extension configuration error: {}: {}",
+            "integrator-extension configuration error: {}: {}\n  set INTEGRATOR_EXTENSION_DIY=true, \
+             or INTEGRATOR_EXTENSION_CONNECTORS=id1,id2, in the function's environment",
             e.code(),
             e.message()
         ),
@@ -219,17 +217,12 @@ impl RuntimeApi {
                 "next invocation answered {status}"
             )));
         }
-        let header = |name: &str| {
-            headers
-                .iter()
-                .find(|(n, _)| n.eq_ignore_ascii_case(name))
-                .map(|(_, v)| v.clone())
-        };
-        let request_id = header("Lambda-Runtime-Aws-Request-Id")
-            .ok_or_else(|| io::Error::other("no Lambda-Runtime-Aws-Request-Id"))?;
+        let request_id = header(&headers, "Lambda-Runtime-Aws-Request-Id")
+            .ok_or_else(|| io::Error::other("no Lambda-Runtime-Aws-Request-Id"))?
+            .to_owned();
         Ok(Invocation {
             request_id,
-            client_context: header("Lambda-Runtime-Client-Context"),
+            client_context: header(&headers, "Lambda-Runtime-Client-Context").map(str::to_owned),
             event: body,
         })
     }
@@ -294,17 +287,15 @@ fn parse_response(raw: &[u8]) -> io::Result<RawResponse> {
         .map(|(n, v)| (n.trim().to_owned(), v.trim().to_owned()))
         .collect();
     let rest = &raw[end + 4..];
-    let find = |name: &str| {
-        headers
-            .iter()
-            .find(|(n, _)| n.eq_ignore_ascii_case(name))
-            .map(|(_, v)| v.as_str())
-    };
-    let body = if find("transfer-encoding").is_some_and(|v| v.eq_ignore_ascii_case("chunked")) {
+    let body = if header(&headers, "transfer-encoding")
+        .is_some_and(|v| v.eq_ignore_ascii_case("chunked"))
+    {
         let mut body = Vec::new();
         let mut at = 0;
         loop {
-            let line_end = rest[at..]
+            let line_end = rest
+                .get(at..)
+                .ok_or_else(|| bad("short chunk"))?
                 .windows(2)
                 .position(|w| w == b"\r\n")
                 .ok_or_else(|| bad("bad chunk"))?
@@ -317,16 +308,27 @@ fn parse_response(raw: &[u8]) -> io::Result<RawResponse> {
             if size == 0 {
                 break;
             }
-            body.extend_from_slice(rest.get(at..at + size).ok_or_else(|| bad("short chunk"))?);
-            at += size + 2;
+            let end = at.checked_add(size).ok_or_else(|| bad("bad chunk size"))?;
+            body.extend_from_slice(rest.get(at..end).ok_or_else(|| bad("short chunk"))?);
+            at = end + 2;
         }
         body
-    } else if let Some(len) = find("content-length").and_then(|v| v.parse::<usize>().ok()) {
+    } else if let Some(len) =
+        header(&headers, "content-length").and_then(|v| v.parse::<usize>().ok())
+    {
         rest.get(..len).ok_or_else(|| bad("short body"))?.to_vec()
     } else {
         rest.to_vec()
     };
     Ok((status, headers, body))
+}
+
+/// A header's value, its name compared case-insensitively.
+fn header<'a>(headers: &'a [(String, String)], name: &str) -> Option<&'a str> {
+    headers
+        .iter()
+        .find(|(n, _)| n.eq_ignore_ascii_case(name))
+        .map(|(_, v)| v.as_str())
 }
 
 #[cfg(test)]
@@ -401,5 +403,13 @@ mod tests {
         );
         let (_, _, body) = parse_response(b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n2\r\nde\r\n0\r\n\r\n").unwrap();
         assert_eq!(body, b"abcde");
+        // Truncated or absurd chunks are errors, not panics.
+        for raw in [
+            &b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nab"[..],
+            b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n1\r\nabcdef",
+            b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nffffffffffffffff\r\nab",
+        ] {
+            assert!(parse_response(raw).is_err());
+        }
     }
 }

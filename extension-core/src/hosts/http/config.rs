@@ -1,7 +1,10 @@
 //! The configuration surface every server built with the framework shares: flags and
 //! environment variables, checked with the texts of PROTOCOL.md section 2.
 
+use crate::config::options_not_provided;
+use crate::hosts::env_flag;
 use crate::{Configuration, ExtensionError};
+use serde_json::Value;
 use std::fmt;
 use std::net::IpAddr;
 use std::time::Duration;
@@ -107,6 +110,23 @@ impl fmt::Display for ConfigError {
 
 impl std::error::Error for ConfigError {}
 
+impl ConfigError {
+    /// What to do about it, for the command line (the code and message stay Node's).
+    pub fn hint(&self) -> &'static str {
+        match (self.0.code(), self.0.message()) {
+            (_, "systemToken not provided in options.") => {
+                "pass --system-token TOKEN (or INTEGRATOR_EXTENSION_SYSTEM_TOKEN): \
+                 an address other than loopback needs the stack's token"
+            }
+            ("invalid_argument", _) => "see --help for the flags and their values",
+            _ => {
+                "pass --diy, or --connector ID once per connector (or INTEGRATOR_EXTENSION_DIY=true, \
+                 INTEGRATOR_EXTENSION_CONNECTORS=id1,id2); see --help"
+            }
+        }
+    }
+}
+
 fn bad(message: String) -> ConfigError {
     ConfigError(ExtensionError::new("invalid_argument", message))
 }
@@ -171,30 +191,17 @@ pub fn parse(
                 .push(value("--connector")?),
             "--system-token" => token = Some(value("--system-token")?),
             "--open-operations" => open_operations = true,
-            "--port"
-            | "--bind"
-            | "--body-limit"
-            | "--heartbeat-ms"
-            | "--timeout-ms"
-            | "--keep-alive-timeout-ms"
-            | "--headers-timeout-ms"
-            | "--shutdown-grace-ms"
-            | "--backlog" => {
-                let name = KNOWN
-                    .iter()
-                    .find(|k| **k == flag)
-                    .copied()
-                    .unwrap_or("--port");
-                values.push((name, value(name)?));
-            }
-            other => return Err(bad(format!("unknown argument `{other}` (see --help)"))),
+            other => match SETTINGS.iter().find(|(known, _)| *known == other) {
+                Some(&(name, _)) => values.push((name, value(name)?)),
+                None => return Err(bad(format!("unknown argument `{other}` (see --help)"))),
+            },
         }
     }
     let from_env = |name: &str| env(name).filter(|v| !v.is_empty());
     if diy.is_none() {
         if let Some(v) = from_env("INTEGRATOR_EXTENSION_DIY") {
             given_any = true;
-            diy = Some(matches!(v.as_str(), "1" | "true" | "yes"));
+            diy = Some(env_flag(&v));
         }
     }
     if connectors.is_none() {
@@ -205,9 +212,10 @@ pub fn parse(
     }
     let token = token.or_else(|| from_env("INTEGRATOR_EXTENSION_SYSTEM_TOKEN"));
     given_any |= token.is_some();
-    open_operations |= from_env("INTEGRATOR_EXTENSION_OPEN_OPERATIONS")
-        .is_some_and(|v| matches!(v.as_str(), "1" | "true" | "yes"));
-    let setting = |flag: &str, var: &str| {
+    open_operations |=
+        from_env("INTEGRATOR_EXTENSION_OPEN_OPERATIONS").is_some_and(|v| env_flag(&v));
+    let setting = |flag: &str| {
+        let var = SETTINGS.iter().find(|(f, _)| *f == flag).map(|(_, v)| *v)?;
         values
             .iter()
             .rev()
@@ -217,51 +225,33 @@ pub fn parse(
     };
 
     // Section 2.1, in order, on what was given.
-    let connectors_given = connectors.as_ref().map(|ids| {
-        ids.iter()
+    if !given_any && SETTINGS.iter().all(|(_, var)| from_env(var).is_none()) {
+        return Err(ConfigError(options_not_provided()));
+    }
+    let connectors = connectors.map(|ids| {
+        ids.into_iter()
             .filter(|id| !id.is_empty())
-            .cloned()
-            .collect::<Vec<_>>()
+            .map(Value::String)
+            .collect::<Value>()
     });
-    let diy = diy.unwrap_or(false);
-    let modules = match (diy, connectors_given) {
-        _ if !given_any && settings_absent(&values, &from_env) => {
-            return Err(ConfigError(ExtensionError::new(
-                "missing_parameter",
-                "Options parameter is not provided.",
-            )))
-        }
-        (false, None) => {
-            return Err(ConfigError(ExtensionError::new(
-                "missing_required_field",
-                "Either DIY or connectors field needs to be set.",
-            )))
-        }
-        (true, Some(_)) => {
-            return Err(ConfigError(ExtensionError::new(
-                "invalid_configuration",
-                "The configuration object should only have one of the diy or connectors field.",
-            )))
-        }
-        (true, None) => Configuration::diy(),
-        (false, Some(ids)) => Configuration::connectors(ids).map_err(ConfigError)?,
-    };
+    let modules = Configuration::from_members(diy.unwrap_or(false), connectors.as_ref())
+        .map_err(ConfigError)?;
 
     let mut config = HttpConfig::new(modules, String::new());
-    if let Some(v) = setting("--bind", "INTEGRATOR_EXTENSION_BIND") {
+    if let Some(v) = setting("--bind") {
         config.bind = v
             .parse()
             .map_err(|_| bad(format!("--bind: `{v}` is not an IP address")))?;
     }
-    if let Some(v) = setting("--port", "INTEGRATOR_EXTENSION_PORT") {
+    if let Some(v) = setting("--port") {
         config.port = v
             .parse()
             .map_err(|_| bad(format!("--port: `{v}` is not a port number")))?;
     }
-    if let Some(v) = setting("--body-limit", "INTEGRATOR_EXTENSION_BODY_LIMIT") {
+    if let Some(v) = setting("--body-limit") {
         config.body_limit = number("--body-limit", &v)? as usize;
     }
-    if let Some(v) = setting("--backlog", "INTEGRATOR_EXTENSION_BACKLOG") {
+    if let Some(v) = setting("--backlog") {
         config.backlog = match number("--backlog", &v)? {
             n @ 1..=0x7fff_ffff => n as u32,
             _ => {
@@ -271,34 +261,14 @@ pub fn parse(
             }
         };
     }
-    for (flag, var, field) in [
-        (
-            "--heartbeat-ms",
-            "INTEGRATOR_EXTENSION_HEARTBEAT_MS",
-            &mut config.heartbeat,
-        ),
-        (
-            "--timeout-ms",
-            "INTEGRATOR_EXTENSION_TIMEOUT_MS",
-            &mut config.socket_timeout,
-        ),
-        (
-            "--keep-alive-timeout-ms",
-            "INTEGRATOR_EXTENSION_KEEP_ALIVE_TIMEOUT_MS",
-            &mut config.keep_alive_timeout,
-        ),
-        (
-            "--headers-timeout-ms",
-            "INTEGRATOR_EXTENSION_HEADERS_TIMEOUT_MS",
-            &mut config.headers_timeout,
-        ),
-        (
-            "--shutdown-grace-ms",
-            "INTEGRATOR_EXTENSION_SHUTDOWN_GRACE_MS",
-            &mut config.shutdown_grace,
-        ),
+    for (flag, field) in [
+        ("--heartbeat-ms", &mut config.heartbeat),
+        ("--timeout-ms", &mut config.socket_timeout),
+        ("--keep-alive-timeout-ms", &mut config.keep_alive_timeout),
+        ("--headers-timeout-ms", &mut config.headers_timeout),
+        ("--shutdown-grace-ms", &mut config.shutdown_grace),
     ] {
-        if let Some(v) = setting(flag, var) {
+        if let Some(v) = setting(flag) {
             *field = Duration::from_millis(number(flag, &v)?);
         }
     }
@@ -326,28 +296,27 @@ pub fn parse(
     })
 }
 
-const KNOWN: &[&str] = &[
-    "--port",
-    "--bind",
-    "--body-limit",
-    "--heartbeat-ms",
-    "--timeout-ms",
-    "--keep-alive-timeout-ms",
-    "--headers-timeout-ms",
-    "--shutdown-grace-ms",
-    "--backlog",
+/// The flags that take a value, and the variable each falls back to.
+const SETTINGS: &[(&str, &str)] = &[
+    ("--port", "INTEGRATOR_EXTENSION_PORT"),
+    ("--bind", "INTEGRATOR_EXTENSION_BIND"),
+    ("--body-limit", "INTEGRATOR_EXTENSION_BODY_LIMIT"),
+    ("--heartbeat-ms", "INTEGRATOR_EXTENSION_HEARTBEAT_MS"),
+    ("--timeout-ms", "INTEGRATOR_EXTENSION_TIMEOUT_MS"),
+    (
+        "--keep-alive-timeout-ms",
+        "INTEGRATOR_EXTENSION_KEEP_ALIVE_TIMEOUT_MS",
+    ),
+    (
+        "--headers-timeout-ms",
+        "INTEGRATOR_EXTENSION_HEADERS_TIMEOUT_MS",
+    ),
+    (
+        "--shutdown-grace-ms",
+        "INTEGRATOR_EXTENSION_SHUTDOWN_GRACE_MS",
+    ),
+    ("--backlog", "INTEGRATOR_EXTENSION_BACKLOG"),
 ];
-
-fn settings_absent(values: &[(&str, String)], env: &impl Fn(&str) -> Option<String>) -> bool {
-    values.is_empty()
-        && [
-            "INTEGRATOR_EXTENSION_PORT",
-            "INTEGRATOR_EXTENSION_BIND",
-            "INTEGRATOR_EXTENSION_BODY_LIMIT",
-        ]
-        .iter()
-        .all(|v| env(v).is_none())
-}
 
 fn number(flag: &str, v: &str) -> Result<u64, ConfigError> {
     v.parse()
@@ -423,6 +392,19 @@ mod tests {
                 "invalid_field".into(),
                 "No connector modules provided in the connectors field.".into()
             )
+        );
+        // Any setting makes the configuration non-empty, from a flag or a variable alike.
+        assert_eq!(
+            error(run(&[], &[("INTEGRATOR_EXTENSION_HEARTBEAT_MS", "5")])).0,
+            "missing_required_field"
+        );
+        assert_eq!(
+            error(run(
+                &["--connector", "c1"],
+                &[("INTEGRATOR_EXTENSION_DIY", "yes")]
+            ))
+            .0,
+            "invalid_configuration"
         );
         assert_eq!(
             error(run(&["--diy", "--bind", "0.0.0.0"], &[])),

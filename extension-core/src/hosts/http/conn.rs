@@ -19,8 +19,35 @@ use tokio::sync::watch;
 pub(super) struct Connection {
     pub(super) service: ExtensionService,
     pub(super) state: Arc<ServerState>,
-    pub(super) config: HttpConfig,
+    pub(super) timeouts: Timeouts,
     pub(super) closing: watch::Receiver<bool>,
+}
+
+/// The connection's timeouts, copied from the configuration once per server.
+#[derive(Clone, Copy)]
+pub(super) struct Timeouts {
+    headers: Duration,
+    socket: Duration,
+    keep_alive: Duration,
+}
+
+impl Timeouts {
+    pub(super) fn new(config: &HttpConfig) -> Self {
+        Timeouts {
+            headers: config.headers_timeout,
+            socket: config.socket_timeout,
+            keep_alive: config.keep_alive_timeout,
+        }
+    }
+
+    /// The inactivity allowed now: the socket timeout while answering, else keep-alive.
+    fn limit(&self, activity: &Activity) -> Duration {
+        if activity.busy.load(Ordering::Relaxed) {
+            self.socket
+        } else {
+            self.keep_alive
+        }
+    }
 }
 
 /// What the connection's watchdog needs to know.
@@ -84,7 +111,7 @@ impl Connection {
         });
         let connection = http1::Builder::new()
             .timer(TokioTimer::new())
-            .header_read_timeout(self.config.headers_timeout)
+            .header_read_timeout(self.timeouts.headers)
             .keep_alive(true)
             .serve_connection(io, svc);
         tokio::pin!(connection);
@@ -98,12 +125,10 @@ impl Connection {
                 let now = activity.started.elapsed().as_millis() as u64;
                 std::time::Duration::from_millis(now.saturating_sub(last))
             };
-            let limit = if activity.busy.load(Ordering::Relaxed) {
-                self.config.socket_timeout
-            } else {
-                self.config.keep_alive_timeout
-            };
-            let remaining = limit.saturating_sub(idle_for(&activity));
+            let remaining = self
+                .timeouts
+                .limit(&activity)
+                .saturating_sub(idle_for(&activity));
             tokio::select! {
                 result = connection.as_mut() => {
                     if let Err(e) = result {
@@ -118,12 +143,7 @@ impl Connection {
                     }
                 }
                 () = tokio::time::sleep(remaining) => {
-                    let limit = if activity.busy.load(Ordering::Relaxed) {
-                        self.config.socket_timeout
-                    } else {
-                        self.config.keep_alive_timeout
-                    };
-                    if idle_for(&activity) >= limit {
+                    if idle_for(&activity) >= self.timeouts.limit(&activity) {
                         // Destroyed without a response, as Node's socket timeout does.
                         tracing::debug!("connection timed out");
                         break;
@@ -194,6 +214,24 @@ impl Watched {
     fn socket(&self) -> &TcpStream {
         (*self.write).as_ref()
     }
+
+    /// Writes with `write` once the socket is writable, waiting again on stale readiness.
+    fn poll_written(
+        &self,
+        cx: &mut Context<'_>,
+        write: impl Fn(&TcpStream) -> io::Result<usize>,
+    ) -> Poll<io::Result<usize>> {
+        loop {
+            ready!(self.socket().poll_write_ready(cx))?;
+            match write(self.socket()) {
+                Err(e) if e.kind() == io::ErrorKind::WouldBlock => {}
+                result => {
+                    self.activity.touch();
+                    return Poll::Ready(result);
+                }
+            }
+        }
+    }
 }
 
 impl AsyncRead for Watched {
@@ -217,16 +255,7 @@ impl AsyncWrite for Watched {
         cx: &mut Context<'_>,
         buf: &[u8],
     ) -> Poll<io::Result<usize>> {
-        loop {
-            ready!(self.socket().poll_write_ready(cx))?;
-            match self.socket().try_write(buf) {
-                Err(e) if e.kind() == io::ErrorKind::WouldBlock => {}
-                result => {
-                    self.activity.touch();
-                    return Poll::Ready(result);
-                }
-            }
-        }
+        self.poll_written(cx, |socket| socket.try_write(buf))
     }
 
     fn poll_write_vectored(
@@ -234,16 +263,7 @@ impl AsyncWrite for Watched {
         cx: &mut Context<'_>,
         bufs: &[io::IoSlice<'_>],
     ) -> Poll<io::Result<usize>> {
-        loop {
-            ready!(self.socket().poll_write_ready(cx))?;
-            match self.socket().try_write_vectored(bufs) {
-                Err(e) if e.kind() == io::ErrorKind::WouldBlock => {}
-                result => {
-                    self.activity.touch();
-                    return Poll::Ready(result);
-                }
-            }
-        }
+        self.poll_written(cx, |socket| socket.try_write_vectored(bufs))
     }
 
     fn is_write_vectored(&self) -> bool {

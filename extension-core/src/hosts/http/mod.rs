@@ -20,7 +20,7 @@ mod heartbeat;
 mod service;
 
 pub use config::{HttpConfig, Parsed};
-pub use heartbeat::Heartbeat;
+use heartbeat::Heartbeat;
 pub use service::ExtensionService;
 
 use crate::Dispatcher;
@@ -143,6 +143,7 @@ impl Server {
             state,
         } = self;
         let (closing, _) = watch::channel(false);
+        let timeouts = conn::Timeouts::new(&config);
         loop {
             let stop = state.stop_notify.notified();
             tokio::pin!(stop);
@@ -157,7 +158,7 @@ impl Server {
                         let connection = conn::Connection {
                             service: service.clone(),
                             state: Arc::clone(&state),
-                            config: config.clone(),
+                            timeouts,
                             closing: closing.subscribe(),
                         };
                         tokio::spawn(connection.serve(stream));
@@ -261,7 +262,7 @@ pub fn run_from_env() -> ExitCode {
             return ExitCode::SUCCESS;
         }
         Err(e) => {
-            eprintln!("{e}");
+            eprintln!("{e}\n  {}", e.hint());
             return ExitCode::from(2);
         }
     };
