@@ -15,10 +15,13 @@ SERVER=$ROOT/target/release/typed-server
 ROUNDS=${ROUNDS:-3} "$KIT/run-interleaved.sh" "$OUT" \
   baseline 'exec /tmp/rust-limit/target/release/rust-limit' \
   ours "RUST_LOG=warn exec $SERVER --port \$PORT --system-token \$SYSTEM_TOKEN --diy"
+differ=0
 for p in ${PAYLOADS:-small typical large}; do
   if cmp -s "$OUT/rounds/baseline-1/response-$p.json" "$OUT/rounds/ours-1/response-$p.json"; then
     echo "$p: responses identical"
   else
     echo "$p: responses DIFFER" >&2
+    differ=1
   fi
 done
+exit "$differ"

@@ -51,11 +51,21 @@ RS
 gen annotated '#[pre_save_page]'
 gen plain ''
 
-secs() { # secs COMMAND...: wall seconds of COMMAND
-  local t0 t1
-  t0=$(date +%s.%N); "$@" >/dev/null 2>&1; t1=$(date +%s.%N)
-  echo "$t1 - $t0" | bc -l
+secs() { # secs COMMAND...: wall seconds of COMMAND; a failed build stops the script
+  local t0 t1 log
+  log=$(mktemp)
+  t0=$(date +%s.%N)
+  if ! "$@" >"$log" 2>&1; then
+    # Inside $(...) set -e does not apply: say it and kill the script.
+    { echo "failed: $*"; tail -20 "$log"; } >&2
+    kill -TERM $$
+    exit 1
+  fi
+  t1=$(date +%s.%N)
+  rm -f "$log"
+  awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f", b - a }'
 }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", a / b }'; }
 
 declare -A cold crate
 for name in plain annotated; do
@@ -71,6 +81,6 @@ done
 
 printf '%s functions, profile %s (seconds)\n' "$N" "$PROFILE"
 printf '%-28s %10s %10s %8s\n' "" plain annotated ratio
-printf '%-28s %10.2f %10.2f %8.3f\n' "cold build (with deps)" "${cold[plain]}" "${cold[annotated]}" "$(echo "${cold[annotated]} / ${cold[plain]}" | bc -l)"
-printf '%-28s %10.2f %10.2f %8.3f\n' "crate only (median of 3)" "${crate[plain]}" "${crate[annotated]}" "$(echo "${crate[annotated]} / ${crate[plain]}" | bc -l)"
+printf '%-28s %10.2f %10.2f %8.3f\n' "cold build (with deps)" "${cold[plain]}" "${cold[annotated]}" "$(ratio "${cold[annotated]}" "${cold[plain]}")"
+printf '%-28s %10.2f %10.2f %8.3f\n' "crate only (median of 3)" "${crate[plain]}" "${crate[annotated]}" "$(ratio "${crate[annotated]}" "${crate[plain]}")"
 echo "generated crates: $WORK"

@@ -26,6 +26,27 @@ async fn sleep_then_echo(options: Value) -> Result<Value, ExtensionError> {
     reference_module::sleep(Duration::from_millis(ms)).await;
     Ok(options)
 }
+
+/// Calls of `startThenSleep` that have begun: lets a test act while one is surely in flight.
+static STARTED: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+
+/// Counts itself as started, then answers after `ms` milliseconds.
+#[json_function(group = "hooks", name = "startThenSleep")]
+async fn start_then_sleep(options: Value) -> Result<Value, ExtensionError> {
+    STARTED.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+    let ms = options["ms"].as_u64().unwrap_or(0);
+    reference_module::sleep(Duration::from_millis(ms)).await;
+    Ok(json!({"slept": ms}))
+}
+
+/// Waits until `done` holds, failing the test after `limit`.
+fn wait_until(limit: Duration, what: &str, mut done: impl FnMut() -> bool) {
+    let deadline = Instant::now() + limit;
+    while !done() {
+        assert!(Instant::now() < deadline, "{what}: not within {limit:?}");
+        std::thread::sleep(Duration::from_millis(10));
+    }
+}
 use std::time::{Duration, Instant};
 
 const TOKEN: &str = "test-system-token";
@@ -152,11 +173,9 @@ fn open_connections_counts_the_others() {
     let mut ops = Client::connect(server.addr);
     let idle: Vec<Client> = (0..2).map(|_| Client::connect(server.addr)).collect();
     let count = |ops: &mut Client| ops.request("GET", "/openConnections", &[], b"").body;
-    let deadline = Instant::now() + Duration::from_secs(5);
-    while count(&mut ops) != "2" && Instant::now() < deadline {
-        std::thread::sleep(Duration::from_millis(20));
-    }
-    assert_eq!(count(&mut ops), "2");
+    wait_until(Duration::from_secs(5), "2 other connections", || {
+        count(&mut ops) == "2"
+    });
     let r = ops.request("GET", "/stopServer", &[AUTH], b"");
     assert_eq!(r.status, 422);
     assert_eq!(
@@ -164,9 +183,9 @@ fn open_connections_counts_the_others() {
         json!({"errors": [{"code": "connections_still_open", "message": "2 connection(s) still open."}]})
     );
     drop(idle);
-    while count(&mut ops) != "0" && Instant::now() < deadline {
-        std::thread::sleep(Duration::from_millis(20));
-    }
+    wait_until(Duration::from_secs(5), "no other connection", || {
+        count(&mut ops) == "0"
+    });
     assert_eq!(ops.request("GET", "/stopServer", &[], b"").status, 401);
     let r = ops.request("GET", "/stopServer", &[AUTH], b"");
     assert_eq!(
@@ -407,27 +426,28 @@ fn bad_bodies_get_clear_errors_before_authentication() {
 #[test]
 fn heartbeat_sends_one_102_then_the_answer() {
     let mut config = config();
-    config.heartbeat = Duration::from_millis(150);
+    // Margins of a second and more: a fast call must stay fast on a loaded machine.
+    config.heartbeat = Duration::from_millis(500);
     let server = start(config);
     let mut client = Client::connect(server.addr);
-    send_call(&mut client, &hook("sleepThenRespond", json!({"ms": 500})));
+    send_call(&mut client, &hook("sleepThenRespond", json!({"ms": 1500})));
     let started = Instant::now();
     let first = client.read().unwrap();
     assert_eq!(first.status, 102);
     assert!(
-        started.elapsed() >= Duration::from_millis(100),
+        started.elapsed() >= Duration::from_millis(400),
         "{:?}",
         started.elapsed()
     );
     let last = client.read().unwrap();
     assert_eq!((last.status, last.body.as_str()), (200, "{\"done\":true}"));
     // Also while a synchronous function blocks its thread.
-    send_call(&mut client, &hook("blockThenRespond", json!({"ms": 500})));
+    send_call(&mut client, &hook("blockThenRespond", json!({"ms": 1500})));
     assert_eq!(client.read().unwrap().status, 102);
     let last = client.read().unwrap();
     assert_eq!(
         (last.status, last.body.as_str()),
-        (200, "{\"blocked\":500}")
+        (200, "{\"blocked\":1500}")
     );
     // A fast call gets no 102, and the connection is reusable.
     send_call(&mut client, &hook("echoResponse", json!({"resp": 3})));
@@ -494,7 +514,7 @@ fn a_thousand_concurrent_requests_get_their_own_answers() {
     let server = start(config());
     let addr = server.addr;
     // A thousand connections, released at once, each asking for its own answer; every
-    // fifth one waits a little on the server, so that answers complete out of order.
+    // tenth one waits a little on the server, so that answers complete out of order.
     let barrier = std::sync::Arc::new(std::sync::Barrier::new(1_000));
     let threads: Vec<_> = (0..1_000)
         .map(|n| {
@@ -542,8 +562,9 @@ fn a_thousand_concurrent_requests_get_their_own_answers() {
 fn graceful_shutdown_drains_a_call_in_flight() {
     let server = start(config());
     let addr = server.addr;
+    let started = STARTED.load(std::sync::atomic::Ordering::SeqCst);
     let slow = std::thread::spawn(move || {
-        let body = hook("sleepThenRespond", json!({"ms": 600}));
+        let body = hook("startThenSleep", json!({"ms": 1000}));
         request(
             addr,
             "POST",
@@ -552,14 +573,16 @@ fn graceful_shutdown_drains_a_call_in_flight() {
             body.to_string().as_bytes(),
         )
     });
-    std::thread::sleep(Duration::from_millis(200));
-    let handle = server.handle.clone();
-    handle.shutdown();
-    std::thread::sleep(Duration::from_millis(100));
-    // No longer accepting.
-    assert!(std::net::TcpStream::connect_timeout(&addr, Duration::from_millis(500)).is_err());
+    // Shut down only once the call is surely running on the server.
+    wait_until(Duration::from_secs(10), "the slow call starts", || {
+        STARTED.load(std::sync::atomic::Ordering::SeqCst) > started
+    });
+    server.handle.shutdown();
+    wait_until(Duration::from_secs(5), "the listener closes", || {
+        std::net::TcpStream::connect_timeout(&addr, Duration::from_millis(500)).is_err()
+    });
     let r = slow.join().unwrap();
-    assert_eq!((r.status, r.body.as_str()), (200, "{\"done\":true}"));
+    assert_eq!((r.status, r.body.as_str()), (200, "{\"slept\":1000}"));
     assert_eq!(server.join(), Stopped::Shutdown);
 }
 

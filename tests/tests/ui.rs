@@ -2,8 +2,8 @@
 //! with exactly the diagnostics in their `.stderr` snapshots.
 //!
 //! The snapshots depend on rustc's wording, so the compile-fail half runs only on the
-//! toolchain that blessed them (`ui/TOOLCHAIN`), or anywhere when `CI` is set (CI pins that
-//! toolchain) or when re-blessing with `TRYBUILD=overwrite` (which also updates
+//! toolchain that blessed them (`ui/TOOLCHAIN`), or anywhere when `CI` is set (`.ci/run` sets it; CI runs the
+//! machine's one toolchain) or when re-blessing with `TRYBUILD=overwrite` (which also updates
 //! `ui/TOOLCHAIN`). The pass half always runs.
 
 use std::path::Path;

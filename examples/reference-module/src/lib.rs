@@ -161,6 +161,10 @@ impl Future for Sleep {
 
     fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
         let duration = self.duration;
+        if duration.is_zero() {
+            // No thread for a timer that is already due.
+            return Poll::Ready(());
+        }
         let state = self.state.get_or_insert_with(|| {
             let state: TimerState = Arc::new(Mutex::new((false, None)));
             let timer = Arc::clone(&state);

@@ -108,7 +108,9 @@ fn main() {
     ] {
         let mut state = Value::Null;
         let mut names = Vec::new();
-        for page_number in 1.. {
+        // Bounded: a state that never reaches lastPage must fail the example, not hang it.
+        for page_number in 1..=10 {
+            assert!(page_number < 10, "{label}: no lastPage after 9 pages");
             let mut options =
                 json!({"connection": connection, "state": state, "_exportId": "exp1"});
             options
