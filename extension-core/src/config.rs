@@ -36,8 +36,14 @@ impl Configuration {
         I: IntoIterator<Item = S>,
         S: Into<String>,
     {
-        let mut ids: Vec<String> = ids.into_iter().map(Into::into).collect();
-        ids.dedup();
+        let mut unique: Vec<String> = Vec::new();
+        // Each id once, in the order given (what the start-up log lists).
+        for id in ids.into_iter().map(Into::into) {
+            if !unique.contains(&id) {
+                unique.push(id);
+            }
+        }
+        let ids = unique;
         if ids.is_empty() {
             return Err(no_connector_modules());
         }
@@ -125,6 +131,12 @@ mod tests {
 
     fn check(v: Value) -> Result<Configuration, (String, String)> {
         Configuration::from_json(&v).map_err(|e| (e.code().to_owned(), e.message().to_owned()))
+    }
+
+    #[test]
+    fn connector_ids_are_kept_once_in_order() {
+        let c = Configuration::connectors(["b", "a", "b", "a", "c"]).unwrap();
+        assert_eq!(c.connector_ids(), ["b", "a", "c"]);
     }
 
     #[test]

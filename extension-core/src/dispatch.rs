@@ -239,15 +239,15 @@ fn check_size(reply: &Reply, max: Option<&Value>) -> Result<(), Failure> {
         Reply::NoValue => 0,
         Reply::Json(bytes) => utf16_len(bytes),
     };
-    let (exceeded, shown) = match max.filter(|v| truthy(v)) {
+    let limit = max.filter(|v| truthy(v));
+    let exceeded = match limit {
         // JavaScript's `size > limit`: a limit that is no number never fails.
-        Some(limit) => (size as f64 > to_js_number(limit), to_js_string(limit)),
-        None => (
-            size as u64 > DEFAULT_MAX_RESPONSE_SIZE,
-            DEFAULT_MAX_RESPONSE_SIZE.to_string(),
-        ),
+        Some(limit) => size as f64 > to_js_number(limit),
+        None => size as u64 > DEFAULT_MAX_RESPONSE_SIZE,
     };
     if exceeded {
+        // Worded only when needed: this runs on every call.
+        let shown = limit.map_or_else(|| DEFAULT_MAX_RESPONSE_SIZE.to_string(), to_js_string);
         return Err(Failure::single(
             "response_size_exceeded",
             format!("response stream exceeded limit of {shown} bytes."),

@@ -78,7 +78,7 @@ hook_options! {
         pub files: Option<Vec<Value>>,
         /// `retryDataKey` → the data integrator.io can retry.
         #[serde(default, skip_serializing_if = "Option::is_none")]
-        pub retry_data: Option<serde_json::Map<String, Value>>,
+        pub retry_data: Option<std::collections::BTreeMap<String, RetryData>>,
         /// 0-based index of the page within the run.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub page_index: Option<u64>,

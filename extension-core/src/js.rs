@@ -55,11 +55,23 @@ pub fn to_js_number(value: &Value) -> f64 {
 }
 
 fn string_to_number(s: &str) -> f64 {
-    let t = s.trim_matches(|c: char| c.is_whitespace() || c == '\u{feff}');
+    // JavaScript's white space: Unicode's, less U+0085, plus the byte-order mark.
+    let t = s.trim_matches(|c: char| (c.is_whitespace() && c != '\u{85}') || c == '\u{feff}');
     if t.is_empty() {
         return 0.0;
     }
-    let radix = |p: &str, r| u64::from_str_radix(p, r).map_or(f64::NAN, |v| v as f64);
+    // Digits only (no sign after the prefix), and any length: JavaScript rounds what does
+    // not fit in 64 bits instead of failing.
+    let radix = |p: &str, r: u32| {
+        if p.is_empty() {
+            return f64::NAN;
+        }
+        p.chars()
+            .try_fold(0.0, |n: f64, c| {
+                c.to_digit(r).map(|d| n * f64::from(r) + f64::from(d))
+            })
+            .unwrap_or(f64::NAN)
+    };
     if let Some(h) = t.strip_prefix("0x").or_else(|| t.strip_prefix("0X")) {
         return radix(h, 16);
     }
@@ -183,6 +195,14 @@ mod tests {
         assert_eq!(to_js_string(&json!({"a": 1})), "[object Object]");
         assert_eq!(to_js_number(&json!(" 3 ")), 3.0);
         assert_eq!(to_js_number(&json!("0x10")), 16.0);
+        assert!(to_js_number(&json!("0x+10")).is_nan() && to_js_number(&json!("0x")).is_nan());
+        assert_eq!(to_js_number(&json!("0b101")), 5.0);
+        assert_eq!(
+            to_js_number(&json!("0x1ffffffffffffffff")),
+            36893488147419103000.0
+        );
+        assert!(to_js_number(&json!("\u{85}1")).is_nan());
+        assert_eq!(to_js_number(&json!("\u{feff}\u{a0}7 ")), 7.0);
         assert_eq!(to_js_number(&json!("1e3")), 1000.0);
         assert!(to_js_number(&json!("abc")).is_nan());
         assert_eq!(to_js_number(&json!(true)), 1.0);

@@ -48,7 +48,7 @@ pub const UTILITY: KindSpec = typed(
 );
 pub const JSON_FUNCTION: KindSpec = KindSpec {
     attr: "json_function",
-    returns: "Result<T, E> (any serialisable `T`, or `()` for no value)",
+    returns: "Result<T, E> (`Value`, `()` for no value, `Option<Value>`, or `Json<T>` of any serialisable `T`)",
     takes_group: true,
 };
 

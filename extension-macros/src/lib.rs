@@ -65,8 +65,8 @@ pub fn post_aggregate(args: TokenStream, item: TokenStream) -> TokenStream {
 }
 
 /// A free-form JSON function, in any group or none: `fn(O) -> Result<T, E>` where `O` is
-/// `serde_json::Value` or any deserialisable type and `T` is any serialisable type, or `()`
-/// for no value.
+/// `serde_json::Value` or any deserialisable type and `T` is `Value`, `()` (no value),
+/// `Option<Value>` (`None` is no value), or `Json<T>` wrapping any serialisable type.
 ///
 /// `group = "hooks"` (or `wrappers`, `installer`, `uninstaller`, `settings`, `utilities`,
 /// or the `type` spelling: `hook`, `wrapper`, `setting`, `utility`) makes it reachable by
