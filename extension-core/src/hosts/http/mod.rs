@@ -112,7 +112,7 @@ impl Server {
     pub async fn bind(config: HttpConfig, dispatcher: Dispatcher) -> io::Result<Server> {
         let listener = listen(SocketAddr::new(config.bind, config.port), config.backlog)?;
         let state = Arc::new(ServerState::default());
-        let service = ExtensionService::new(dispatcher, &config, Arc::clone(&state));
+        let service = ExtensionService::new(dispatcher, &config, Some(Arc::clone(&state)));
         Ok(Server {
             listener,
             config,

@@ -38,14 +38,17 @@ struct Shared {
     heartbeat: Duration,
     open_operations: bool,
     state: Arc<ServerState>,
+    /// Mounted in someone else's app: there is no server of ours to count or stop.
+    standalone: bool,
 }
 
 impl ExtensionService {
-    /// The routes over `dispatcher`, accepting `system_token`, with the server's settings.
+    /// The routes over `dispatcher`, accepting `system_token`, with the server's settings;
+    /// `state` is the server's, `None` when the service is mounted elsewhere.
     pub(super) fn new(
         dispatcher: Dispatcher,
         config: &super::HttpConfig,
-        state: Arc<ServerState>,
+        state: Option<Arc<ServerState>>,
     ) -> Self {
         ExtensionService {
             heartbeat: None,
@@ -55,7 +58,8 @@ impl ExtensionService {
                 body_limit: config.body_limit,
                 heartbeat: config.heartbeat,
                 open_operations: config.open_operations,
-                state,
+                standalone: state.is_none(),
+                state: state.unwrap_or_default(),
             }),
         }
     }
@@ -68,9 +72,11 @@ impl ExtensionService {
         }
     }
 
-    /// A service to mount in an app of your own (no heartbeat, no connection count).
+    /// A service to mount in an app of your own: `/function` and the health routes. There is
+    /// no heartbeat, and `/openConnections` and `/stopServer` answer 404, since the server
+    /// they would count or stop is yours.
     pub fn standalone(dispatcher: Dispatcher, config: &super::HttpConfig) -> Self {
-        ExtensionService::new(dispatcher, config, Arc::new(ServerState::default()))
+        ExtensionService::new(dispatcher, config, None)
     }
 }
 
@@ -152,8 +158,8 @@ where
             }
         }
         ("/function", _, true) => function(shared, heartbeat, request).await,
-        ("/openconnections", true, _) => open_connections(shared, &request),
-        ("/stopserver", true, _) => stop_server(shared, &request),
+        ("/openconnections", true, _) if !shared.standalone => open_connections(shared, &request),
+        ("/stopserver", true, _) if !shared.standalone => stop_server(shared, &request),
         _ => failure(
             StatusCode::NOT_FOUND,
             "not_found",
@@ -535,6 +541,50 @@ fn unauthorized() -> Response<Full<Bytes>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Calls `service` with a bodiless request.
+    fn call(service: &ExtensionService, method: Method, path: &str) -> Response<Full<Bytes>> {
+        let request = Request::builder()
+            .method(method)
+            .uri(path)
+            .header(AUTHORIZATION, "Bearer tok")
+            .body(Full::new(Bytes::new()))
+            .unwrap();
+        let call = tower_service::Service::call(&mut service.clone(), request);
+        crate::block_on(call).unwrap()
+    }
+
+    #[test]
+    fn a_standalone_service_has_no_server_to_count_or_stop() {
+        static ONE: crate::Registration = crate::Registration {
+            name: "f",
+            group: None,
+            kind: "function",
+            rust_path: "tests::f",
+            file: file!(),
+            line: line!(),
+            invoke: |_| crate::__private::ready(Ok(crate::Reply::NoValue)),
+        };
+        let registry = Box::leak(Box::new(crate::Registry::new([&ONE]).unwrap()));
+        let modules = crate::Configuration::diy();
+        let dispatcher = Dispatcher::with_registry(modules.clone(), registry);
+        let config = super::super::HttpConfig::new(modules, "tok");
+        let service = ExtensionService::standalone(dispatcher, &config);
+        for path in ["/openConnections", "/stopServer"] {
+            assert_eq!(
+                call(&service, Method::GET, path).status(),
+                StatusCode::NOT_FOUND
+            );
+        }
+        assert_eq!(
+            call(&service, Method::GET, "/readyz").status(),
+            StatusCode::OK
+        );
+        assert_eq!(
+            call(&service, Method::GET, "/healthCheck").status(),
+            StatusCode::OK
+        );
+    }
 
     #[test]
     fn bearer_parsing_follows_section_6_3_1() {
