@@ -12,6 +12,28 @@ use serde_json::Value;
 /// Declares a hook's options: its own members, then the members every hook shares (flow
 /// and integration ids, `settings`, `testMode`, `bearerToken`) and `extra`.
 macro_rules! hook_options {
+    // An import's hooks also carry the import, its connection and its 1.0 configuration.
+    (
+        $(#[$meta:meta])*
+        pub struct $name:ident $(<$g:ident = $default:ty>)? { $($own:tt)* }
+        on import
+    ) => {
+        hook_options! {
+            $(#[$meta])*
+            pub struct $name $(<$g = $default>)? {
+                $($own)*
+                /// The import.
+                #[serde(rename = "_importId", default, skip_serializing_if = "Option::is_none")]
+                pub import_id: Option<String>,
+                /// The import's connection.
+                #[serde(rename = "_connectionId", default, skip_serializing_if = "Option::is_none")]
+                pub connection_id: Option<String>,
+                /// Free-form configuration of the import (1.0).
+                #[serde(default, skip_serializing_if = "Value::is_null")]
+                pub configuration: Value,
+            }
+        }
+    };
     (
         $(#[$meta:meta])*
         pub struct $name:ident $(<$g:ident = $default:ty>)? { $($own:tt)* }
@@ -205,20 +227,8 @@ hook_options! {
         /// Records before mapping.
         #[serde(default = "Vec::new")]
         pub data: Vec<R>,
-        /// The import.
-        #[serde(rename = "_importId", default, skip_serializing_if = "Option::is_none")]
-        pub import_id: Option<String>,
-        /// The import's connection.
-        #[serde(
-            rename = "_connectionId",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub connection_id: Option<String>,
-        /// Free-form configuration of the import (1.0).
-        #[serde(default, skip_serializing_if = "Value::is_null")]
-        pub configuration: Value,
     }
+    on import
 }
 
 hook_options! {
@@ -232,20 +242,8 @@ hook_options! {
         /// Records after mapping (the response has one element per record here).
         #[serde(default = "Vec::new")]
         pub post_map_data: Vec<R>,
-        /// The import.
-        #[serde(rename = "_importId", default, skip_serializing_if = "Option::is_none")]
-        pub import_id: Option<String>,
-        /// The import's connection.
-        #[serde(
-            rename = "_connectionId",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub connection_id: Option<String>,
-        /// Free-form configuration of the import (1.0).
-        #[serde(default, skip_serializing_if = "Value::is_null")]
-        pub configuration: Value,
     }
+    on import
 }
 
 /// What the import application answered for one record (postSubmit / postResponseMap).
@@ -295,20 +293,8 @@ hook_options! {
         /// The application's answer per record (the response has one element per record here).
         #[serde(default)]
         pub response_data: Vec<ResponseData>,
-        /// The import.
-        #[serde(rename = "_importId", default, skip_serializing_if = "Option::is_none")]
-        pub import_id: Option<String>,
-        /// The import's connection.
-        #[serde(
-            rename = "_connectionId",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub connection_id: Option<String>,
-        /// Free-form configuration of the import (1.0).
-        #[serde(default, skip_serializing_if = "Value::is_null")]
-        pub configuration: Value,
     }
+    on import
 }
 
 /// Response of a postResponseMap hook: the `postResponseMapData` array, same length.
@@ -380,18 +366,6 @@ hook_options! {
         /// What happened to the file.
         #[serde(default)]
         pub post_aggregate_data: PostAggregateData,
-        /// The import.
-        #[serde(rename = "_importId", default, skip_serializing_if = "Option::is_none")]
-        pub import_id: Option<String>,
-        /// The import's connection.
-        #[serde(
-            rename = "_connectionId",
-            default,
-            skip_serializing_if = "Option::is_none"
-        )]
-        pub connection_id: Option<String>,
-        /// Free-form configuration of the import (1.0).
-        #[serde(default, skip_serializing_if = "Value::is_null")]
-        pub configuration: Value,
     }
+    on import
 }

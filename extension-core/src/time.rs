@@ -64,20 +64,8 @@ impl ExportTime {
     /// Applies section 3.5 to a JSON value: `Ok(None)` for falsy values, an instant for
     /// date strings and epoch-millisecond numbers, an error text for anything else.
     pub fn from_json(value: &Value) -> Result<Option<Self>, String> {
-        if !crate::js::truthy(value) {
-            return Ok(None);
-        }
-        match value {
-            Value::String(s) => Self::parse(s).map(Some).ok_or_else(|| invalid(s)),
-            Value::Number(n) => n
-                .as_f64()
-                .and_then(from_float_millis)
-                .map(Some)
-                .ok_or_else(|| format!("{n} is out of the range of a date")),
-            other => Err(format!(
-                "expected an ISO-8601 date-time or epoch milliseconds, found {other}"
-            )),
-        }
+        // The typed fields' rules, so that both readings of section 3.5 agree.
+        deserialize_optional(value).map_err(|e| e.to_string())
     }
 
     /// The canonical text `YYYY-MM-DDTHH:mm:ss.sssZ` (what `Date.prototype.toISOString` gives).
