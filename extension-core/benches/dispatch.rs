@@ -6,8 +6,9 @@
 //! `cargo bench -p extension-core --bench dispatch` (release build). Rounds alternate the
 //! two paths so that machine drift hits both; the figure is the ratio of the medians.
 
+use extension_core::hosts::local::Local;
 use extension_core::prelude::*;
-use extension_core::{block_on, Configuration, Dispatcher, Reply};
+use extension_core::{Configuration, Dispatcher, Reply};
 use std::hint::black_box;
 use std::time::{Duration, Instant};
 
@@ -59,12 +60,12 @@ fn direct(options: &str) -> Vec<u8> {
     let options: PreSavePageOptions = extension_core::serde_json::from_str(options).unwrap();
     let response = process(options).unwrap();
     // What a Node-compatible handler writes: numbers as JSON.stringify prints them.
-    extension_core::js::to_json_vec(&response).unwrap()
+    extension_core::__private::to_json_vec(&response).unwrap()
 }
 
-fn dispatched(dispatcher: &Dispatcher, envelope: &str) -> Vec<u8> {
-    match block_on(dispatcher.call_json(envelope)) {
-        Ok(Reply::Json(bytes)) => bytes,
+fn dispatched(host: &Local, envelope: &str) -> Vec<u8> {
+    match host.call(envelope.to_owned()) {
+        Ok(Reply::Json(bytes)) => bytes.to_vec(),
         other => panic!("unexpected {other:?}"),
     }
 }
@@ -85,6 +86,7 @@ fn main() {
         json!({"diy": true, "type": "hook", "function": "preSavePage", "options": options})
             .to_string();
     let dispatcher = Dispatcher::new(Configuration::diy()).expect("registry");
+    let dispatcher = Local::new(dispatcher).expect("a runtime");
     assert_eq!(
         direct(&options_text),
         dispatched(&dispatcher, &envelope),

@@ -1,33 +1,188 @@
 //! What the attribute macros expand to reaches the runtime only through here. Not a public
 //! API: it may change in any release (the macro crate is pinned to this exact version).
+//!
+//! An attribute registers data, not code: its function's pointer, type-erased, beside an
+//! entry point shared by every function of the same signature ([`sync_fn`] and friends).
+//! Their bounds are the signature checks, spanned by the macro at the user's own types.
 
-pub use crate::kind::{Group, Kind};
-pub use crate::registry::{Pending, Registration, Reply};
+/// `JSON.stringify`-compatible serialisation, for the benches.
+pub use crate::js::to_json_vec;
+pub use crate::kinds::{Group, Kind};
+pub use crate::registration::{Entry, Registration};
 pub use inventory;
-pub use serde_json::value::RawValue;
 
-use crate::error::Failure;
-use crate::kind::{IntoExtensionError, OptionsFor, ResponseFor, ReturnFor};
+use crate::envelope::JsonText;
+use crate::error::{Failure, IntoExtensionError};
+use crate::kinds::{OptionsFor, ResponseFor, ReturnFor};
+use crate::registration::{Invocation, Pending, Started};
+use crate::reply::{Outcome, Reply};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
-use std::any::TypeId;
 use std::future::Future;
+use std::pin::Pin;
+
+/// The future an `async fn`'s shim boxes, so that every function of one signature shares
+/// one entry point.
+pub type BoxFuture<T> = Pin<Box<dyn Future<Output = T> + Send>>;
+
+/// A plain `fn(O) -> Result<R, E>`.
+pub const fn sync_fn<K, O, R, E>(function: fn(O) -> Result<R, E>) -> Entry
+where
+    K: Kind,
+    O: OptionsFor<K, K::Options>,
+    R: ResponseFor<K, K::Response>,
+    E: IntoExtensionError,
+{
+    // SAFETY: `run_sync` reads the pointer back as `fn(O) -> Result<R, E>`.
+    unsafe {
+        Entry::new(
+            std::mem::transmute::<fn(O) -> Result<R, E>, fn()>(function),
+            run_sync::<K, O, R, E>,
+        )
+    }
+}
+
+/// A plain `fn(O) -> T` whose return type is not spelled `Result<_, _>` (an alias).
+pub const fn sync_fn_returning<K, O, T>(function: fn(O) -> T) -> Entry
+where
+    K: Kind,
+    O: OptionsFor<K, K::Options>,
+    T: ReturnFor<K, K::Response> + 'static,
+{
+    // SAFETY: `run_sync_returning` reads the pointer back as `fn(O) -> T`.
+    unsafe {
+        Entry::new(
+            std::mem::transmute::<fn(O) -> T, fn()>(function),
+            run_sync_returning::<K, O, T>,
+        )
+    }
+}
+
+/// An `async fn`, through its shim `fn(O) -> BoxFuture<Result<R, E>>`.
+pub const fn async_fn<K, O, R, E>(shim: fn(O) -> BoxFuture<Result<R, E>>) -> Entry
+where
+    K: Kind,
+    O: OptionsFor<K, K::Options>,
+    R: ResponseFor<K, K::Response>,
+    E: IntoExtensionError,
+{
+    // SAFETY: `run_async` reads the pointer back as `fn(O) -> BoxFuture<Result<R, E>>`.
+    unsafe {
+        Entry::new(
+            std::mem::transmute::<fn(O) -> BoxFuture<Result<R, E>>, fn()>(shim),
+            run_async::<K, O, R, E>,
+        )
+    }
+}
+
+/// An `async fn` whose return type is not spelled `Result<_, _>`.
+pub const fn async_fn_returning<K, O, T>(shim: fn(O) -> BoxFuture<T>) -> Entry
+where
+    K: Kind,
+    O: OptionsFor<K, K::Options>,
+    T: ReturnFor<K, K::Response> + 'static,
+{
+    // SAFETY: `run_async_returning` reads the pointer back as `fn(O) -> BoxFuture<T>`.
+    unsafe {
+        Entry::new(
+            std::mem::transmute::<fn(O) -> BoxFuture<T>, fn()>(shim),
+            run_async_returning::<K, O, T>,
+        )
+    }
+}
+
+/// Boxes an `async fn`'s future; the `Send` bound is the check that it can move between
+/// threads, spanned at the user's function.
+pub fn boxed<F: Future + Send + 'static>(future: F) -> BoxFuture<F::Output> {
+    Box::pin(future)
+}
+
+unsafe fn run_sync<K, O, R, E>(function: fn(), invocation: Invocation) -> Started
+where
+    K: Kind,
+    O: OptionsFor<K, K::Options>,
+    R: ResponseFor<K, K::Response>,
+    E: IntoExtensionError,
+{
+    // SAFETY: erased from this very type by `sync_fn`.
+    let function = unsafe { std::mem::transmute::<fn(), fn(O) -> Result<R, E>>(function) };
+    Started::Blocking(Box::new(move || {
+        let (options, expect) = decode::<K, O>(&invocation.options, invocation.name)?;
+        respond::<K, R, E>(function(options), expect)
+    }))
+}
+
+unsafe fn run_sync_returning<K, O, T>(function: fn(), invocation: Invocation) -> Started
+where
+    K: Kind,
+    O: OptionsFor<K, K::Options>,
+    T: ReturnFor<K, K::Response> + 'static,
+{
+    // SAFETY: erased from this very type by `sync_fn_returning`.
+    let function = unsafe { std::mem::transmute::<fn(), fn(O) -> T>(function) };
+    Started::Blocking(Box::new(move || {
+        let (options, expect) = decode::<K, O>(&invocation.options, invocation.name)?;
+        respond::<K, T::Response, T::Error>(function(options).into_result(), expect)
+    }))
+}
+
+unsafe fn run_async<K, O, R, E>(shim: fn(), invocation: Invocation) -> Started
+where
+    K: Kind,
+    O: OptionsFor<K, K::Options>,
+    R: ResponseFor<K, K::Response>,
+    E: IntoExtensionError,
+{
+    // SAFETY: erased from this very type by `async_fn`.
+    let shim = unsafe { std::mem::transmute::<fn(), fn(O) -> BoxFuture<Result<R, E>>>(shim) };
+    match decode::<K, O>(&invocation.options, invocation.name) {
+        Ok((options, expect)) => {
+            let call = shim(options);
+            Started::Async(pending(
+                async move { respond::<K, R, E>(call.await, expect) },
+            ))
+        }
+        Err(failure) => Started::Ready(Err(failure)),
+    }
+}
+
+unsafe fn run_async_returning<K, O, T>(shim: fn(), invocation: Invocation) -> Started
+where
+    K: Kind,
+    O: OptionsFor<K, K::Options>,
+    T: ReturnFor<K, K::Response> + 'static,
+{
+    // SAFETY: erased from this very type by `async_fn_returning`.
+    let shim = unsafe { std::mem::transmute::<fn(), fn(O) -> BoxFuture<T>>(shim) };
+    match decode::<K, O>(&invocation.options, invocation.name) {
+        Ok((options, expect)) => {
+            let call = shim(options);
+            Started::Async(pending(async move {
+                respond::<K, T::Response, T::Error>(call.await.into_result(), expect)
+            }))
+        }
+        Err(failure) => Started::Ready(Err(failure)),
+    }
+}
+
+fn pending<F: Future<Output = Outcome> + Send + 'static>(call: F) -> Pending {
+    Box::pin(call)
+}
 
 /// How many elements the response must have, taken from the options before the call.
-pub struct Expect(Option<(&'static str, usize)>);
+struct Expect(Option<(&'static str, usize)>);
 
-/// Decodes the options text into the function's options type `O`; the type check of the
-/// options argument (`O: OptionsFor<K, _>`) is this call's bound.
-pub fn decode<K: Kind, O: OptionsFor<K, K::Options>>(
-    raw: &RawValue,
+/// Decodes the options text into the function's options type `O`.
+fn decode<K: Kind, O: OptionsFor<K, K::Options>>(
+    text: &JsonText,
     function: &'static str,
 ) -> Result<(O, Expect), Failure> {
-    match serde_json::from_str::<O>(raw.get()) {
+    match serde_json::from_str::<O>(text.as_str()) {
         Ok(options) => {
             let expect = Expect(options.record_count());
             Ok((options, expect))
         }
-        Err(_) => Err(options_failure::<K, O>(raw.get(), function)),
+        Err(_) => Err(options_failure::<K, O>(text.as_str(), function)),
     }
 }
 
@@ -40,10 +195,10 @@ fn options_failure<K: Kind, O: DeserializeOwned>(text: &str, function: &str) -> 
         Ok(_) => (".".to_owned(), "the options do not fit".to_owned()),
     };
     let detail = strip_location(&detail);
-    let kind = if K::NAME == "function" {
+    let kind = if K::KIND == crate::FunctionKind::JsonFunction {
         String::new()
     } else {
-        format!(" ({})", K::NAME)
+        format!(" ({})", K::KIND.wire_name())
     };
     let place = if path == "." {
         "the options".to_owned()
@@ -64,12 +219,11 @@ fn strip_location(message: &str) -> &str {
     }
 }
 
-/// Checks the invariant and encodes a function's result; the bounds are the type checks of
-/// the response and error types.
-pub fn respond<K: Kind, R: ResponseFor<K, K::Response>, E: IntoExtensionError>(
+/// Checks the record-count invariant and encodes a function's result.
+fn respond<K: Kind, R: ResponseFor<K, K::Response>, E: IntoExtensionError>(
     result: Result<R, E>,
     expect: Expect,
-) -> Result<Reply, Failure> {
+) -> Outcome {
     let response = result.map_err(|e| Failure::from(e.into_extension_error()))?;
     if let (Some((field, expected)), Some(actual)) = (expect.0, response.record_count()) {
         if expected != actual {
@@ -78,7 +232,7 @@ pub fn respond<K: Kind, R: ResponseFor<K, K::Response>, E: IntoExtensionError>(
                 format!(
                     "The {} response must have one element per record of `{field}`: \
                      {expected} record(s) came in, {actual} element(s) came back.",
-                    K::NAME
+                    K::KIND.wire_name()
                 ),
             ));
         }
@@ -86,41 +240,16 @@ pub fn respond<K: Kind, R: ResponseFor<K, K::Response>, E: IntoExtensionError>(
     response.encode()
 }
 
-/// [`respond`] for a return type not spelled `Result<_, _>` (a type alias, say).
-pub fn respond_return<K: Kind, T: ReturnFor<K, K::Response>>(
-    value: T,
-    expect: Expect,
-) -> Result<Reply, Failure> {
-    respond::<K, T::Response, T::Error>(value.into_result(), expect)
-}
-
-/// Encodes a result: `()` is "no value", anything else its compact JSON.
-pub fn encode<T: Serialize + 'static>(value: &T) -> Result<Reply, Failure> {
-    if TypeId::of::<T>() == TypeId::of::<()>() {
-        return Ok(Reply::NoValue);
-    }
-    crate::js::to_json_vec(value).map(Reply::Json).map_err(|_| {
-        Failure::single(
-            "invalid_extension_response",
-            "Extension response is not serializable.",
-        )
-    })
-}
-
-/// A finished call.
-pub fn ready(result: Result<Reply, Failure>) -> Pending {
-    Box::pin(std::future::ready(result))
-}
-
-/// A call under way; requires the future to be `Send`, as every host runs it on a
-/// multi-threaded runtime.
-pub fn pending<F: Future<Output = Result<Reply, Failure>> + Send + 'static>(call: F) -> Pending {
-    Box::pin(call)
-}
-
-/// The check that an `async fn`'s future can move between threads, at the user's function.
-pub fn send<F: Future + Send + 'static>(future: F) -> F {
-    future
+/// Encodes a result as its compact JSON.
+pub(crate) fn encode<T: Serialize + ?Sized>(value: &T) -> Outcome {
+    crate::js::to_json_vec(value)
+        .map(|bytes| Reply::Json(bytes.into()))
+        .map_err(|_| {
+            Failure::single(
+                "invalid_extension_response",
+                "Extension response is not serializable.",
+            )
+        })
 }
 
 #[cfg(test)]

@@ -1,67 +1,33 @@
-//! The dispatcher: PROTOCOL.md sections 3 to 5, shared by every host.
+//! The dispatcher: protocol sections 3 to 5, shared by every host. It is the seam hosts are
+//! written against: an [`Envelope`] and a [`Context`] in, an [`Outcome`] out.
 
 use crate::config::Configuration;
+use crate::context::Context;
+use crate::envelope::{Envelope, JsonText, Member};
 use crate::error::{ErrorItem, Failure};
-use crate::js::{to_js_number, to_js_string, truthy, truthy_opt, utf16_len};
-use crate::kind::Group;
-use crate::registry::{Pending, Registration, Registry, RegistryError, Reply};
-use serde::Deserialize;
-use serde_json::value::RawValue;
-use serde_json::Value;
+use crate::kinds::Group;
+use crate::registration::{Invocation, Registration, Started};
+use crate::registry::{Registry, RegistryError};
+use crate::reply::{Outcome, Reply};
 use std::future::Future;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::pin::Pin;
-use std::task::{Context, Poll};
+use std::sync::Arc;
+use std::task::{Context as TaskContext, Poll};
 
 /// Response limit when the envelope sets none (5 MiB, counted in UTF-16 units).
 pub const DEFAULT_MAX_RESPONSE_SIZE: u64 = 5_242_880;
 
-/// The extension options of one call: which module, group and function, the response
-/// limit, and the function options as unparsed JSON text (decoded straight into the
-/// function's own options type). Over HTTP this is the request body; on Lambda the client
-/// context plus the event.
-#[derive(Debug, Default, Deserialize)]
-pub struct Envelope<'a> {
-    /// `diy` (JavaScript truthiness).
-    #[serde(default)]
-    pub diy: Option<Value>,
-    /// `_connectorId`.
-    #[serde(rename = "_connectorId", default)]
-    pub connector_id: Option<Value>,
-    /// `type`: the group, absent for flat requests.
-    #[serde(rename = "type", default)]
-    pub type_: Option<Value>,
-    /// `function`: the function's wire name.
-    #[serde(default)]
-    pub function: Option<Value>,
-    /// `maxResponseSize`: overrides the response limit when truthy.
-    #[serde(rename = "maxResponseSize", default)]
-    pub max_response_size: Option<Value>,
-    /// `options`: the function options.
-    #[serde(borrow, default)]
-    pub options: Option<&'a RawValue>,
-    /// `access_token`: the HTTP host's fallback credential (section 6.3.1).
-    #[serde(default)]
-    pub access_token: Option<Value>,
-}
-
-impl<'a> Envelope<'a> {
-    /// Reads an HTTP-style envelope (the function options in its `options` member). A JSON
-    /// value that is not an object is an envelope with nothing set, as in Node.
-    pub fn from_json(text: &'a str) -> Result<Self, serde_json::Error> {
-        if text.trim_start().starts_with('{') {
-            serde_json::from_str(text)
-        } else {
-            serde_json::from_str::<serde::de::IgnoredAny>(text).map(|_| Envelope::default())
-        }
-    }
-}
-
-/// Finds and calls registered functions for a host's [`Configuration`].
+/// Finds and calls registered functions for a host's [`Configuration`]. Cheap to clone.
 #[derive(Clone, Debug)]
 pub struct Dispatcher {
+    inner: Arc<Inner>,
+}
+
+#[derive(Debug)]
+struct Inner {
     config: Configuration,
-    registry: &'static Registry,
+    registry: Arc<Registry>,
 }
 
 impl Dispatcher {
@@ -72,59 +38,58 @@ impl Dispatcher {
     }
 
     /// A dispatcher over a registry of your own (tests, embedding).
-    pub fn with_registry(config: Configuration, registry: &'static Registry) -> Self {
-        Dispatcher { config, registry }
-    }
-
-    /// The configuration served.
-    pub fn configuration(&self) -> &Configuration {
-        &self.config
-    }
-
-    /// The registered functions.
-    pub fn registry(&self) -> &'static Registry {
-        self.registry
-    }
-
-    /// Reads an HTTP-style envelope and dispatches it. Text that is not JSON fails with 400
-    /// `invalid_json`: hosts normally reject it before dispatching.
-    pub async fn call_json(&self, body: &str) -> Result<Reply, Failure> {
-        match Envelope::from_json(body) {
-            Ok(envelope) => self.call(&envelope).await,
-            Err(e) => Err(Failure {
-                status_code: 400,
-                errors: vec![ErrorItem::new(
-                    "invalid_json",
-                    format!("The request body is not valid JSON: {e}."),
-                )],
+    pub fn with_registry(config: Configuration, registry: impl Into<Arc<Registry>>) -> Self {
+        Dispatcher {
+            inner: Arc::new(Inner {
+                config,
+                registry: registry.into(),
             }),
         }
     }
 
+    /// The configuration served.
+    pub fn configuration(&self) -> &Configuration {
+        &self.inner.config
+    }
+
+    /// The registered functions.
+    pub fn registry(&self) -> &Registry {
+        &self.inner.registry
+    }
+
     /// Validates the envelope, finds the function, runs it and checks its result (sections
-    /// 3.1 to 3.8 and 5). A panic in the function is a 422 `function_panicked`.
-    pub async fn call(&self, envelope: &Envelope<'_>) -> Result<Reply, Failure> {
+    /// 3.1 to 3.8 and 5). A plain `fn` runs where blocking is allowed (tokio's blocking pool,
+    /// when called on a tokio runtime), an `async fn` on the caller's task. A panic in the
+    /// function is a 422 `function_panicked`.
+    pub async fn dispatch(&self, envelope: &Envelope, context: Context) -> Outcome {
         let (registration, options) = self.resolve(envelope)?;
-        let reply = run(registration, options).await?;
-        check_size(&reply, envelope.max_response_size.as_ref())?;
+        let _context = context.for_function(registration.name(), registration.kind());
+        let invocation = Invocation {
+            options,
+            name: registration.name(),
+        };
+        let reply = run(registration, invocation).await?;
+        check_size(&reply, envelope.max_response_size())?;
         Ok(reply)
     }
 
     /// The function an envelope names, after the checks of sections 3.1, 3.3 and 3.4.
-    pub fn resolve<'e>(
+    pub fn resolve(
         &self,
-        envelope: &Envelope<'e>,
-    ) -> Result<(&'static Registration, &'e RawValue), Failure> {
+        envelope: &Envelope,
+    ) -> Result<(&'static Registration, JsonText), Failure> {
+        let config = &self.inner.config;
+        let registry = &self.inner.registry;
         let mut errors = Vec::new();
-        if truthy_opt(envelope.diy.as_ref()) {
-            if !self.config.is_diy() {
+        if envelope.diy().is_some_and(|m| m.truthy()) {
+            if !config.is_diy() {
                 errors.push(ErrorItem::new(
                     "missing_required_field",
                     "DIY is not configured in the extension configuration.",
                 ));
             }
-        } else if let Some(id) = envelope.connector_id.as_ref().filter(|v| truthy(v)) {
-            if !self.config.serves_connector(&to_js_string(id)) {
+        } else if let Some(id) = envelope.connector_id().filter(Member::truthy) {
+            if !config.serves_connector(&id.to_js_string()) {
                 errors.push(ErrorItem::new(
                     "invalid_field",
                     "The _connectorId set in the extension options does't match any of the _connectorId's present in extension configuration.",
@@ -136,10 +101,10 @@ impl Dispatcher {
                 "Need to set either the diy or _connectorId field in extension options.",
             ));
         }
-        let function = match envelope.function.as_ref() {
-            Some(f) if truthy(f) => match f {
-                Value::String(name) => Some(name.as_str()),
-                _ => {
+        let function = match envelope.function().filter(Member::truthy) {
+            Some(f) => match f.as_str() {
+                Some(name) => Some(name),
+                None => {
                     errors.push(ErrorItem::new(
                         "invalid_field",
                         "The function field in the extension options must be of type string.",
@@ -147,7 +112,7 @@ impl Dispatcher {
                     None
                 }
             },
-            _ => {
+            None => {
                 errors.push(ErrorItem::new(
                     "missing_required_field",
                     "Missing required field function in the extension options.",
@@ -155,7 +120,7 @@ impl Dispatcher {
                 None
             }
         };
-        let options = envelope.options.filter(|raw| raw_truthy(raw));
+        let options = envelope.options().filter(|text| Member::of(text).truthy());
         if options.is_none() {
             errors.push(ErrorItem::new(
                 "missing_required_field",
@@ -166,21 +131,21 @@ impl Dispatcher {
             return Err(Failure::unprocessable(errors));
         };
 
-        let registration = match envelope.type_.as_ref().filter(|t| truthy(t)) {
+        let registration = match envelope.type_().filter(Member::truthy) {
             Some(type_) => {
-                let type_ = to_js_string(type_);
-                let group = Group::from_type(&type_).filter(|g| self.registry.has_group(*g));
+                let type_ = type_.to_js_string();
+                let group = Group::from_type(&type_).filter(|g| registry.has_group(*g));
                 let Some(group) = group else {
                     return Err(Failure::single(
                         "object_not_found",
                         format!("The object {type_} doesn't exist in the module."),
                     ));
                 };
-                self.registry.grouped(group, function)
+                registry.grouped(group, &function)
             }
-            None => self.registry.flat(function),
+            None => registry.flat(&function),
         };
-        registration.map(|r| (r, options)).ok_or_else(|| {
+        registration.map(|r| (r, options.clone())).ok_or_else(|| {
             Failure::single(
                 "invalid_function",
                 "The function passed in the extension options doesn't map to a function.",
@@ -189,30 +154,41 @@ impl Dispatcher {
     }
 }
 
-/// Truthiness of raw JSON text without parsing objects and arrays (always truthy).
-fn raw_truthy(raw: &RawValue) -> bool {
-    let text = raw.get();
-    match text.as_bytes().first() {
-        Some(b'{' | b'[') => true,
-        _ => serde_json::from_str::<Value>(text).is_ok_and(|v| truthy(&v)),
+/// Runs a function, turning a panic (while decoding or running) into a 422.
+async fn run(registration: &'static Registration, invocation: Invocation) -> Outcome {
+    let started = catch_unwind(AssertUnwindSafe(|| registration.start(invocation)))
+        .unwrap_or_else(|payload| Started::Ready(Err(panic_failure(payload))));
+    match started {
+        Started::Ready(outcome) => outcome,
+        Started::Async(pending) => CatchUnwind(pending).await,
+        Started::Blocking(job) => blocking(job).await,
     }
 }
 
-/// Runs a function, turning a panic (while decoding or running) into a 422.
-async fn run(registration: &'static Registration, options: &RawValue) -> Result<Reply, Failure> {
-    match catch_unwind(AssertUnwindSafe(|| (registration.invoke)(options))) {
-        Ok(pending) => CatchUnwind(pending).await,
-        Err(payload) => Err(panic_failure(payload)),
+/// Runs a plain `fn` off the async workers: on tokio's blocking pool when there is a runtime,
+/// in place otherwise (a test calling the dispatcher from a thread of its own).
+async fn blocking(job: Box<dyn FnOnce() -> Outcome + Send>) -> Outcome {
+    let job = move || catch_unwind(AssertUnwindSafe(job)).unwrap_or_else(|p| Err(panic_failure(p)));
+    #[cfg(feature = "rt")]
+    if let Ok(runtime) = tokio::runtime::Handle::try_current() {
+        return match runtime.spawn_blocking(job).await {
+            Ok(outcome) => outcome,
+            Err(e) => Err(Failure::single(
+                "function_panicked",
+                format!("The extension function did not complete: {e}"),
+            )),
+        };
     }
+    job()
 }
 
 /// Polls a call, answering a panic as a failure instead of unwinding into the host.
-struct CatchUnwind(Pending);
+struct CatchUnwind(Pin<Box<dyn Future<Output = Outcome> + Send>>);
 
 impl Future for CatchUnwind {
-    type Output = Result<Reply, Failure>;
+    type Output = Outcome;
 
-    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+    fn poll(mut self: Pin<&mut Self>, cx: &mut TaskContext<'_>) -> Poll<Outcome> {
         let inner = &mut self.0;
         match catch_unwind(AssertUnwindSafe(|| inner.as_mut().poll(cx))) {
             Ok(poll) => poll,
@@ -234,20 +210,20 @@ fn panic_failure(payload: Box<dyn std::any::Any + Send>) -> Failure {
 }
 
 /// Section 5: the result's compact JSON length in UTF-16 units must not exceed the limit.
-fn check_size(reply: &Reply, max: Option<&Value>) -> Result<(), Failure> {
-    let size = match reply {
-        Reply::NoValue => 0,
-        Reply::Json(bytes) => utf16_len(bytes),
-    };
-    let limit = max.filter(|v| truthy(v));
+fn check_size(reply: &Reply, max: Option<Member<'_>>) -> Result<(), Failure> {
+    let size = reply.json().map_or(0, crate::js::utf16_len);
+    let limit = max.filter(Member::truthy);
     let exceeded = match limit {
         // JavaScript's `size > limit`: a limit that is no number never fails.
-        Some(limit) => size as f64 > to_js_number(limit),
+        Some(limit) => size as f64 > limit.to_js_number(),
         None => size as u64 > DEFAULT_MAX_RESPONSE_SIZE,
     };
     if exceeded {
         // Worded only when needed: this runs on every call.
-        let shown = limit.map_or_else(|| DEFAULT_MAX_RESPONSE_SIZE.to_string(), to_js_string);
+        let shown = limit.map_or_else(
+            || DEFAULT_MAX_RESPONSE_SIZE.to_string(),
+            |l| l.to_js_string(),
+        );
         return Err(Failure::single(
             "response_size_exceeded",
             format!("response stream exceeded limit of {shown} bytes."),

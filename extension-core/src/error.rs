@@ -110,6 +110,29 @@ fn short_type_name<E: ?Sized>() -> &'static str {
     }
 }
 
+/// An error type a function may return: [`ExtensionError`] or any `std::error::Error`.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot be the error type of an extension function",
+    label = "expected `ExtensionError` or a type implementing `std::error::Error` here",
+    note = "return `ExtensionError` (it carries `code` and `message`), or implement `std::error::Error` for `{Self}` (for example with `thiserror`)"
+)]
+pub trait IntoExtensionError: 'static {
+    /// Converts into the error integrator.io receives.
+    fn into_extension_error(self) -> ExtensionError;
+}
+
+impl IntoExtensionError for ExtensionError {
+    fn into_extension_error(self) -> ExtensionError {
+        self
+    }
+}
+
+impl<E: std::error::Error + 'static> IntoExtensionError for E {
+    fn into_extension_error(self) -> ExtensionError {
+        ExtensionError::from_error(&self)
+    }
+}
+
 /// Sets the error code of a failing `Result` on the way out: `parse(x).code("bad_input")?`.
 pub trait ResultExt<T> {
     /// Converts the error into an [`ExtensionError`] with this code.
@@ -164,18 +187,6 @@ impl Failure {
     /// A 422 failure with a single error.
     pub fn single(code: impl Into<String>, message: impl Into<String>) -> Self {
         Failure::unprocessable(vec![ErrorItem::new(code, message)])
-    }
-
-    /// The HTTP body of this failure: `{"errors":[...]}`.
-    pub fn body(&self) -> String {
-        #[derive(Serialize)]
-        struct Body<'a> {
-            errors: &'a [ErrorItem],
-        }
-        serde_json::to_string(&Body {
-            errors: &self.errors,
-        })
-        .expect("error items always serialise")
     }
 }
 
@@ -242,7 +253,6 @@ mod tests {
     #[test]
     fn failure_encodings() {
         let f = Failure::single("c1", "m1");
-        assert_eq!(f.body(), r#"{"errors":[{"code":"c1","message":"m1"}]}"#);
         assert_eq!(
             serde_json::to_string(&f).unwrap(),
             r#"{"statusCode":422,"errors":[{"code":"c1","message":"m1"}]}"#

@@ -26,15 +26,23 @@
 //! (`PreSavePageOptions<MyRecord>`), and the error may be [`ExtensionError`] or any
 //! `std::error::Error`.
 
+// The expansion names `::extension_core`: let the crate's own tests use the attributes.
+extern crate self as extension_core;
+
 mod config;
 pub mod connectors;
+mod context;
 mod dispatch;
+mod envelope;
 mod error;
 pub mod hooks;
 pub mod hosts;
-pub mod js;
-mod kind;
+pub(crate) mod js;
+mod kinds;
+pub mod protocol;
+mod registration;
 mod registry;
+mod reply;
 pub mod schema;
 pub mod time;
 pub mod types;
@@ -44,16 +52,20 @@ pub mod wrappers;
 pub mod __private;
 
 pub use config::Configuration;
-pub use dispatch::{Dispatcher, Envelope, DEFAULT_MAX_RESPONSE_SIZE};
-pub use error::{ErrorItem, ExtensionError, Failure, ResultExt};
-pub use kind::{Group, IntoExtensionError, Kind, OptionsFor, ResponseFor, ReturnFor};
+pub use context::{Context, Host};
+pub use dispatch::{Dispatcher, DEFAULT_MAX_RESPONSE_SIZE};
+pub use envelope::{Envelope, JsonText, Member};
+pub use error::{ErrorItem, ExtensionError, Failure, IntoExtensionError, ResultExt};
+pub use kinds::{FunctionKind, Group, Kind, OptionsFor, ResponseFor, ReturnFor, Stack};
+pub use registration::Registration;
+pub use registry::{Registry, RegistryError};
+pub use reply::{Outcome, Reply};
+pub use time::ExportTime;
 
 // The kind markers share their names with the attributes (other namespace), so that messages
 // about a kind print a path that is the attribute's own.
 #[doc(hidden)]
-pub use kind::markers::*;
-pub use registry::{Invoke, Pending, Registration, Registry, RegistryError, Reply};
-pub use time::ExportTime;
+pub use kinds::markers::*;
 
 /// The attribute macros: see each one's documentation.
 pub use extension_macros::*;
@@ -73,26 +85,24 @@ pub mod prelude {
     pub use serde_json::{json, Value};
 }
 
-/// Runs a future to completion on the current thread. For tests and command-line tools that
-/// call the dispatcher directly; servers run calls on their own runtime.
-pub fn block_on<F: std::future::Future>(future: F) -> F::Output {
-    use std::sync::Arc;
-    use std::task::{Context, Poll, Wake, Waker};
+#[cfg(test)]
+mod tests {
+    use crate::prelude::*;
 
-    struct Unpark(std::thread::Thread);
-    impl Wake for Unpark {
-        fn wake(self: Arc<Self>) {
-            self.0.unpark();
-        }
+    /// Gives the crate's own tests a registry of one function.
+    #[json_function(group = "utilities")]
+    fn echo(options: Value) -> Result<Value, ExtensionError> {
+        Ok(options)
     }
 
-    let waker = Waker::from(Arc::new(Unpark(std::thread::current())));
-    let mut cx = Context::from_waker(&waker);
-    let mut future = std::pin::pin!(future);
-    loop {
-        match future.as_mut().poll(&mut cx) {
-            Poll::Ready(output) => return output,
-            Poll::Pending => std::thread::park(),
-        }
+    #[cfg(feature = "rt")]
+    #[test]
+    fn a_function_registered_in_the_crate_answers_through_the_local_host() {
+        let dispatcher = crate::Dispatcher::new(crate::Configuration::diy()).unwrap();
+        let local = crate::hosts::local::Local::new(dispatcher).unwrap();
+        let reply = local
+            .call(r#"{"diy":true,"type":"utility","function":"echo","options":{"a":[1,2]}}"#)
+            .unwrap();
+        assert_eq!(reply.json(), Some(&br#"{"a":[1,2]}"#[..]));
     }
 }

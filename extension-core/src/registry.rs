@@ -1,56 +1,11 @@
 //! The link-time registry: every annotated function adds one [`Registration`] through
-//! `inventory`; [`Registry`] indexes them and rejects ambiguous sets at start-up.
+//! `inventory`; a [`Registry`] indexes them and rejects ambiguous sets at start-up.
 
-use crate::error::Failure;
-use crate::kind::Group;
-use serde_json::value::RawValue;
+use crate::kinds::{FunctionKind, Group};
+use crate::registration::Registration;
 use std::collections::BTreeMap;
 use std::fmt;
-use std::future::Future;
-use std::pin::Pin;
-use std::sync::OnceLock;
-
-/// A call under way: resolves to the encoded result or the failure.
-pub type Pending = Pin<Box<dyn Future<Output = Result<Reply, Failure>> + Send>>;
-
-/// The type-erased entry point of a registered function: decodes the options text into the
-/// function's options type, runs the function, encodes what it returned.
-pub type Invoke = fn(&RawValue) -> Pending;
-
-/// What a function answered, already encoded as compact JSON.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Reply {
-    /// The function completed with no value (`Result<(), E>`): an empty HTTP body.
-    NoValue,
-    /// The compact JSON text of the result.
-    Json(Vec<u8>),
-}
-
-/// One registered function. Built by the attribute macros; you do not write these by hand.
-#[derive(Debug)]
-pub struct Registration {
-    /// The wire name (`function` in the envelope).
-    pub name: &'static str,
-    /// The group for `type` requests; `None` means reachable by flat requests only.
-    pub group: Option<Group>,
-    /// The documented kind (`preSavePage`, or `function` for free-form JSON functions).
-    pub kind: &'static str,
-    /// Path of the Rust function, for messages.
-    pub rust_path: &'static str,
-    /// Source file of the function.
-    pub file: &'static str,
-    /// Source line of the function.
-    pub line: u32,
-    /// How to call it.
-    pub invoke: Invoke,
-}
-
-impl Registration {
-    /// `path (file:line)`, for messages.
-    pub fn location(&self) -> String {
-        format!("{} ({}:{})", self.rust_path, self.file, self.line)
-    }
-}
+use std::sync::{Arc, OnceLock};
 
 inventory::collect!(Registration);
 
@@ -104,12 +59,17 @@ pub struct Registry {
 
 impl Registry {
     /// The functions linked into this binary, checked once and shared.
-    pub fn global() -> Result<&'static Registry, RegistryError> {
-        static GLOBAL: OnceLock<Result<Registry, RegistryError>> = OnceLock::new();
+    pub fn global() -> Result<Arc<Registry>, RegistryError> {
+        static GLOBAL: OnceLock<Result<Arc<Registry>, RegistryError>> = OnceLock::new();
         GLOBAL
-            .get_or_init(|| Registry::new(inventory::iter::<Registration>))
-            .as_ref()
-            .map_err(Clone::clone)
+            .get_or_init(|| Registry::new(Registry::linked()).map(Arc::new))
+            .clone()
+    }
+
+    /// Every function linked into this binary, unchecked: to build a registry of some of
+    /// them (`Registry::new(Registry::linked().filter(...))`).
+    pub fn linked() -> impl Iterator<Item = &'static Registration> {
+        inventory::iter::<Registration>.into_iter()
     }
 
     /// Indexes `registrations`. Fails when there are none, or when two would answer the same
@@ -122,21 +82,21 @@ impl Registry {
             return Err(RegistryError::Empty);
         }
         // Link order is not stable: sort so that messages name the functions consistently.
-        all.sort_by_key(|r| (r.file, r.line, r.name));
+        all.sort_by_key(|r| (r.file(), r.line(), r.name()));
         let mut grouped = BTreeMap::new();
         let mut flat: BTreeMap<&'static str, &'static Registration> = BTreeMap::new();
         for r in all {
-            if let Some(group) = r.group {
-                if let Some(first) = grouped.insert((group, r.name), r) {
+            if let Some(group) = r.group() {
+                if let Some(first) = grouped.insert((group, r.name()), r) {
                     return Err(duplicate(
-                        format!("{}.{}", group.property(), r.name),
+                        format!("{}.{}", group.property(), r.name()),
                         first,
                         r,
                     ));
                 }
             }
-            if let Some(first) = flat.insert(r.name, r) {
-                return Err(duplicate(r.name.to_owned(), first, r));
+            if let Some(first) = flat.insert(r.name(), r) {
+                return Err(duplicate(r.name().to_owned(), first, r));
             }
         }
         Ok(Registry { grouped, flat })
@@ -163,6 +123,11 @@ impl Registry {
     /// Every function, by name.
     pub fn iter(&self) -> impl Iterator<Item = &'static Registration> + '_ {
         self.flat.values().copied()
+    }
+
+    /// The functions of one kind, by name.
+    pub fn of_kind(&self, kind: FunctionKind) -> impl Iterator<Item = &'static Registration> + '_ {
+        self.iter().filter(move |r| r.kind() == kind)
     }
 }
 

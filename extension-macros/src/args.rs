@@ -50,7 +50,7 @@ pub fn parse(spec: &KindSpec, tokens: TokenStream, errors: &mut Vec<syn::Error>)
                     let variant = group_variant(&value.value());
                     if variant.is_none() {
                         let known: Vec<String> =
-                            GROUPS.iter().map(|(p, _, _)| format!("`{p}`")).collect();
+                            GROUPS.iter().map(|g| format!("`{}`", g.property)).collect();
                         errors.push(syn::Error::new(
                             value.span(),
                             format!(
@@ -101,8 +101,8 @@ pub fn parse(spec: &KindSpec, tokens: TokenStream, errors: &mut Vec<syn::Error>)
 fn group_variant(group: &str) -> Option<&'static str> {
     GROUPS
         .iter()
-        .find(|(property, type_, _)| *property == group || *type_ == group)
-        .map(|(_, _, variant)| *variant)
+        .find(|g| g.property == group || g.type_ == group)
+        .map(|g| g.variant)
 }
 
 /// A wire name must be something integrator.io can send as `function`: a JavaScript
@@ -128,7 +128,7 @@ pub fn validate_name(name: &str) -> Result<(), String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::kinds::{JSON_FUNCTION, PRE_SAVE_PAGE};
+    use crate::kinds::specs::{json_function as JSON_FUNCTION, pre_save_page as PRE_SAVE_PAGE};
     use quote::quote;
 
     fn errors_of(spec: &KindSpec, tokens: TokenStream) -> (Args, Vec<String>) {

@@ -86,75 +86,84 @@ fn registration(spec: &KindSpec, args: &Args, sig: &Signature) -> TokenStream {
             None => quote!(::core::option::Option::None),
         }
     } else {
-        quote!(<#kind as ::extension_core::__private::Kind>::GROUP)
+        quote!(<#kind as ::extension_core::__private::Kind>::KIND.group())
     };
     let (Some(options), ReturnType::Type(_, output)) = (&sig.options, &sig.output) else {
         unreachable!("checked before expanding");
     };
-    let respond = match split_result(output) {
-        Some((ok, err)) => quote! {
-            ::extension_core::__private::respond::<#kind, #ok, #err>(__extension_result, __extension_expect)
-        },
-        None => quote! {
-            ::extension_core::__private::respond_return::<#kind, #output>(__extension_result, __extension_expect)
-        },
+    let private = quote!(::extension_core::__private);
+    // The entry's type parameters carry the user's own tokens, so that an unmet bound (a wrong
+    // options, response or error type) is reported on them.
+    let entry = match (sig.asyncness.is_some(), split_result(output)) {
+        (false, Some((ok, err))) => quote!(#private::sync_fn::<#kind, #options, #ok, #err>(#ident)),
+        (false, None) => quote!(#private::sync_fn_returning::<#kind, #options, #output>(#ident)),
+        (true, Some((ok, err))) => {
+            quote!(#private::async_fn::<#kind, #options, #ok, #err>(__extension_shim))
+        }
+        (true, None) => {
+            quote!(#private::async_fn_returning::<#kind, #options, #output>(__extension_shim))
+        }
     };
-    let run = if sig.asyncness.is_some() {
-        // Spanned at the function's name: a future that is not `Send` is reported there,
-        // with the compiler's notes pointing at the `.await` that holds the culprit.
+    let shim = sig.asyncness.as_ref().map(|_| {
+        // Spanned at the function's name: a future that is not `Send` is reported there, with
+        // the compiler's notes pointing at the `.await` that holds the culprit.
         let call = quote_spanned! {ident.span()=>
-            ::extension_core::__private::send(#ident(__extension_options))
+            #private::boxed(#ident(__extension_options))
         };
         quote! {
-            let __extension_call = #call;
-            ::extension_core::__private::pending(async move {
-                let __extension_result = __extension_call.await;
-                #respond
-            })
+            fn __extension_shim(__extension_options: #options) -> #private::BoxFuture<#output> {
+                #call
+            }
         }
-    } else {
-        quote! {
-            let __extension_result = #ident(__extension_options);
-            ::extension_core::__private::ready(#respond)
-        }
-    };
+    });
     let line = quote_spanned!(ident.span()=> ::core::line!());
+    let options_text = type_text(options);
+    let output_text = type_text(output);
     quote! {
         #[doc(hidden)]
         const _: () = {
-            fn __extension_invoke(
-                __extension_raw: &::extension_core::__private::RawValue,
-            ) -> ::extension_core::__private::Pending {
-                let (__extension_options, __extension_expect) =
-                    match ::extension_core::__private::decode::<#kind, #options>(__extension_raw, #wire) {
-                        ::core::result::Result::Ok(__extension_decoded) => __extension_decoded,
-                        ::core::result::Result::Err(__extension_failure) => {
-                            return ::extension_core::__private::ready(
-                                ::core::result::Result::Err(__extension_failure),
-                            );
-                        }
-                    };
-                #run
-            }
-            ::extension_core::__private::inventory::submit! {
-                ::extension_core::__private::Registration {
-                    name: #wire,
-                    group: #group,
-                    kind: <#kind as ::extension_core::__private::Kind>::NAME,
-                    rust_path: ::core::concat!(::core::module_path!(), "::", #rust_name),
-                    file: ::core::file!(),
-                    line: #line,
-                    invoke: __extension_invoke,
-                }
+            #shim
+            #private::inventory::submit! {
+                #private::Registration::__new(
+                    #wire,
+                    #group,
+                    <#kind as #private::Kind>::KIND,
+                    ::core::concat!(::core::module_path!(), "::", #rust_name),
+                    ::core::file!(),
+                    #line,
+                    (#options_text, #output_text),
+                    #entry,
+                )
             }
         };
     }
 }
 
+/// A type as the user wrote it, for `list`: tokens printed without the spaces `quote` adds.
+fn type_text(ty: &syn::Type) -> String {
+    let text = quote!(#ty).to_string();
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c == ' ' {
+            let next = chars.peek().copied();
+            let prev = out.chars().last();
+            let keep = matches!((prev, next), (Some(p), Some(n)) if (p.is_alphanumeric() || p == '_') && (n.is_alphanumeric() || n == '_'))
+                || prev == Some(',');
+            if keep {
+                out.push(' ');
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::kinds::{JSON_FUNCTION, PRE_SAVE_PAGE};
+    use crate::kinds::specs::{json_function as JSON_FUNCTION, pre_save_page as PRE_SAVE_PAGE};
 
     fn expand_str(spec: &KindSpec, args: TokenStream, item: TokenStream) -> String {
         expand(spec, args, item).to_string()
@@ -168,13 +177,19 @@ mod tests {
             }
         );
         let out = expand_str(&PRE_SAVE_PAGE, quote!(), item.clone());
-        assert!(out.contains("name : \"tag\""), "{out}");
+        assert!(out.contains("__new (\"tag\" ,"), "{out}");
+        assert!(
+            out.contains(
+                "(\"PreSavePageOptions\" , \"Result<PreSavePageResponse, ExtensionError>\")"
+            ),
+            "the signature as written, for `list`: {out}"
+        );
         assert!(
             out.starts_with(&item.to_string()),
             "the function comes first, unchanged"
         );
         let out = expand_str(&PRE_SAVE_PAGE, quote!(name = "preSavePageFunction"), item);
-        assert!(out.contains("name : \"preSavePageFunction\""), "{out}");
+        assert!(out.contains("__new (\"preSavePageFunction\" ,"), "{out}");
     }
 
     #[test]
@@ -189,7 +204,7 @@ mod tests {
             ),
         );
         assert!(
-            out.contains("respond :: < :: extension_core :: pre_save_page , B , C >"),
+            out.contains("async_fn :: < :: extension_core :: pre_save_page , A , B , C >"),
             "{out}"
         );
         let out = expand_str(
@@ -201,7 +216,7 @@ mod tests {
                 }
             ),
         );
-        assert!(out.contains("respond_return"), "{out}");
+        assert!(out.contains("sync_fn_returning"), "{out}");
     }
 
     #[test]

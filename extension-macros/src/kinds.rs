@@ -1,11 +1,11 @@
-//! The kinds as the macros see them: one row each. Everything else about a kind (its group,
-//! options and response types) lives in extension-core's table and reaches the user's code
-//! through the marker type, so this table only carries what messages need.
+//! The kinds as the macros see them, from the shared table (`extension_kinds::kinds!`): the
+//! attribute entry points with their documentation, and what messages need of each kind.
+//! Everything else about a kind (its group, options and response types) reaches the user's
+//! code through extension-core's marker type of the same name.
 
-/// One attribute macro.
+/// What the expansion needs to know of one attribute.
 pub struct KindSpec {
-    /// The attribute's name, also the name of the kind's marker type at
-    /// extension-core's root.
+    /// The attribute's name, also the name of the kind's marker type at extension-core's root.
     pub attr: &'static str,
     /// The expected return type, for the message when a function returns nothing.
     pub returns: &'static str,
@@ -13,60 +13,80 @@ pub struct KindSpec {
     pub takes_group: bool,
 }
 
-pub const PRE_SAVE_PAGE: KindSpec = typed("pre_save_page", "Result<PreSavePageResponse, E>");
-pub const PRE_MAP: KindSpec = typed("pre_map", "Result<PreMapResponse, E>");
-pub const POST_MAP: KindSpec = typed("post_map", "Result<PostMapResponse, E>");
-pub const POST_SUBMIT: KindSpec = typed("post_submit", "Result<PostSubmitResponse, E>");
-pub const POST_RESPONSE_MAP: KindSpec =
-    typed("post_response_map", "Result<PostResponseMapResponse, E>");
-pub const POST_AGGREGATE: KindSpec = typed("post_aggregate", "Result<(), E>");
-pub const WRAPPER_PING: KindSpec = typed("wrapper_ping", "Result<PingResponse, E>");
-pub const WRAPPER_EXPORT: KindSpec = typed("wrapper_export", "Result<ExportResponse, E>");
-pub const WRAPPER_IMPORT: KindSpec = typed("wrapper_import", "Result<ImportResponse, E>");
-pub const INSTALLER: KindSpec = typed("installer", "Result<(), E>");
-pub const INTEGRATION_INSTALLER: KindSpec =
-    typed("integration_installer", "Result<StepsResponse, E>");
-pub const UPDATE: KindSpec = typed("update", "Result<(), E>");
-pub const PRE_UNINSTALL: KindSpec = typed("pre_uninstall", "Result<StepsResponse, E>");
-pub const INTEGRATION_UNINSTALLER: KindSpec =
-    typed("integration_uninstaller", "Result<StepsResponse, E>");
-pub const UNINSTALLER: KindSpec = typed("uninstaller", "Result<(), E>");
-pub const PERSIST_SETTINGS: KindSpec =
-    typed("persist_settings", "Result<PersistSettingsResponse, E>");
-pub const REFRESH_METADATA: KindSpec = typed("refresh_metadata", "Result<Value, E>");
-pub const CHANGE_EDITION: KindSpec = typed("change_edition", "Result<(), E>");
-pub const MAPPING_METADATA: KindSpec =
-    typed("mapping_metadata", "Result<MappingMetadataResponse, E>");
-pub const STEP: KindSpec = typed("step", "Result<(), E>");
-pub const UPDATE_V2: KindSpec = typed("update_v2", "Result<(), E>");
-pub const INIT_CHILD: KindSpec = typed("init_child", "Result<Value, E>");
-pub const FORM_INIT: KindSpec = typed("form_init", "Result<Value, E>");
-pub const PRE_SAVE: KindSpec = typed("pre_save", "Result<Value, E>");
-pub const UTILITY: KindSpec = typed(
-    "utility",
-    "Result<T, E> (`Value`, `()` for no value, `Option<Value>`, or `Json<T>`)",
-);
-pub const JSON_FUNCTION: KindSpec = KindSpec {
-    attr: "json_function",
-    returns: "Result<T, E> (`Value`, `()` for no value, `Option<Value>`, or `Json<T>` of any serialisable `T`)",
-    takes_group: true,
-};
-
-const fn typed(attr: &'static str, returns: &'static str) -> KindSpec {
-    KindSpec {
-        attr,
-        returns,
-        takes_group: false,
-    }
+/// Group names a `group = "..."` argument accepts: (module property, `type` spelling, the
+/// `Group` variant).
+pub struct GroupSpec {
+    pub property: &'static str,
+    pub type_: &'static str,
+    pub variant: &'static str,
 }
 
-/// Group names a `group = "..."` argument accepts: the module property, or the `type` a
-/// grouped request sends for it.
-pub const GROUPS: &[(&str, &str, &str)] = &[
-    ("hooks", "hook", "Hooks"),
-    ("wrappers", "wrapper", "Wrappers"),
-    ("installer", "installer", "Installer"),
-    ("uninstaller", "uninstaller", "Uninstaller"),
-    ("settings", "setting", "Settings"),
-    ("utilities", "utility", "Utilities"),
-];
+macro_rules! attributes {
+    (
+        groups: [$($group:ident: $property:literal / $type_:literal,)*]
+        typed: [$(
+            $(#[doc = $doc:literal])*
+            $attr:ident => $variant:ident {
+                wire: $wire:literal, group: $kind_group:ident, stack: $stack:ident,
+                options: <$($og:ident),*> $options:ty => $shown_options:ty,
+                response: <$($rg:ident),*> $response:ty => $shown_response:ty,
+                records: [$($field:ident as $field_wire:literal)?],
+            },
+        )*]
+        free_form: [$(
+            $(#[doc = $free_doc:literal])*
+            $free_attr:ident => $free_variant:ident { wire: $free_wire:literal, group: $free_group:ident },
+        )*]
+    ) => {
+        pub const GROUPS: &[GroupSpec] = &[
+            $(GroupSpec { property: $property, type_: $type_, variant: stringify!($group) },)*
+        ];
+
+        #[allow(non_upper_case_globals)]
+        pub mod specs {
+            use super::KindSpec;
+            $(
+                pub const $attr: KindSpec = KindSpec {
+                    attr: stringify!($attr),
+                    returns: concat!("Result<", stringify!($shown_response), ", E>"),
+                    takes_group: false,
+                };
+            )*
+            $(
+                pub const $free_attr: KindSpec = KindSpec {
+                    attr: stringify!($free_attr),
+                    returns: "Result<T, E> (`Value`, `()` for no value, `Option<Value>`, or `Json<T>` of any serialisable `T`)",
+                    takes_group: super::chooses_group(stringify!($free_group)),
+                };
+            )*
+        }
+
+        /// Defines the `#[proc_macro_attribute]` entry points at the crate root.
+        macro_rules! entry_points {
+            () => {
+                $(
+                    $(#[doc = $doc])*
+                    #[proc_macro_attribute]
+                    pub fn $attr(args: TokenStream, item: TokenStream) -> TokenStream {
+                        expand::expand(&kinds::specs::$attr, args.into(), item.into()).into()
+                    }
+                )*
+                $(
+                    $(#[doc = $free_doc])*
+                    #[proc_macro_attribute]
+                    pub fn $free_attr(args: TokenStream, item: TokenStream) -> TokenStream {
+                        expand::expand(&kinds::specs::$free_attr, args.into(), item.into()).into()
+                    }
+                )*
+            };
+        }
+        pub(crate) use entry_points;
+    };
+}
+
+const fn chooses_group(group: &str) -> bool {
+    // `Chosen`: the function names its group; any other is fixed by the kind.
+    matches!(group.as_bytes(), b"Chosen")
+}
+
+extension_kinds::kinds!(attributes);

@@ -11,7 +11,7 @@ use typed_hooks as _;
 #[test]
 fn hooks_of_another_crate_are_found_and_called() {
     let d = diy();
-    let names: Vec<_> = d.registry().iter().map(|r| r.name).collect();
+    let names: Vec<_> = d.dispatcher().registry().iter().map(|r| r.name()).collect();
     assert_eq!(
         names,
         [

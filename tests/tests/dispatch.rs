@@ -499,7 +499,7 @@ fn one_element_per_record_is_enforced() {
 #[test]
 fn configuration_from_json_feeds_the_dispatcher() {
     let config = Configuration::from_json(&json!({"connectors": {"c9": {}}})).unwrap();
-    let d = Dispatcher::new(config).unwrap();
+    let d = host(Dispatcher::new(config).unwrap());
     let body = json!({"_connectorId": "c9", "function": "myUtility", "options": {"k": 1}});
     assert_eq!(
         call(&d, &body),

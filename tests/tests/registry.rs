@@ -1,57 +1,76 @@
 //! Registry rules: duplicates are start-up errors naming both functions, flat names are
 //! unique across groups, and lookups only find what was registered.
 
-use extension_core::__private::{ready, RawValue};
-use extension_core::{Group, Pending, Registration, Registry, RegistryError, Reply};
+use extension_core::prelude::*;
+use extension_core::{Group, Registration, Registry, RegistryError};
 
-fn answer(_: &RawValue) -> Pending {
-    ready(Ok(Reply::NoValue))
+mod first {
+    use super::*;
+    #[json_function(group = "hooks", name = "sameName")]
+    pub fn same_name(options: Value) -> Result<Value, ExtensionError> {
+        Ok(options)
+    }
 }
 
-macro_rules! registration {
-    ($static:ident, $name:literal, $group:expr, $line:literal) => {
-        static $static: Registration = Registration {
-            name: $name,
-            group: $group,
-            kind: "function",
-            rust_path: concat!("my_crate::", stringify!($static)),
-            file: "src/lib.rs",
-            line: $line,
-            invoke: answer,
-        };
-    };
+mod second {
+    use super::*;
+    #[json_function(group = "hooks", name = "sameName")]
+    pub fn same_name(options: Value) -> Result<Value, ExtensionError> {
+        Ok(options)
+    }
 }
 
-registration!(FIRST, "sameName", Some(Group::Hooks), 10);
-registration!(SECOND, "sameName", Some(Group::Hooks), 20);
-registration!(OTHER_GROUP, "sameName", Some(Group::Wrappers), 30);
-registration!(FLAT_ONLY, "flatOnly", None, 40);
+mod other_group {
+    use super::*;
+    #[json_function(group = "wrappers", name = "sameName")]
+    pub fn same_name(options: Value) -> Result<Value, ExtensionError> {
+        Ok(options)
+    }
+}
+
+#[json_function(name = "flatOnly")]
+fn flat_only(options: Value) -> Result<Value, ExtensionError> {
+    Ok(options)
+}
+
+/// The registrations of the functions whose Rust paths end in one of `suffixes`.
+fn some(suffixes: &[&str]) -> Vec<&'static Registration> {
+    Registry::linked()
+        .filter(|r| suffixes.iter().any(|s| r.rust_path().ends_with(s)))
+        .collect()
+}
 
 #[test]
 fn two_functions_in_one_group_are_a_startup_error_naming_both() {
-    let err = Registry::new([&FIRST, &SECOND]).unwrap_err();
-    assert_eq!(
-        err,
-        RegistryError::Duplicate {
-            name: "hooks.sameName".into(),
-            first: "my_crate::FIRST (src/lib.rs:10)".into(),
-            second: "my_crate::SECOND (src/lib.rs:20)".into(),
-        }
+    let err = Registry::new(some(&["first::same_name", "second::same_name"])).unwrap_err();
+    let RegistryError::Duplicate {
+        name,
+        first,
+        second,
+    } = &err
+    else {
+        panic!("{err:?}");
+    };
+    assert_eq!(name, "hooks.sameName");
+    assert!(
+        first.starts_with("registry::first::same_name (tests/tests/registry.rs:"),
+        "{first}"
+    );
+    assert!(
+        second.starts_with("registry::second::same_name (tests/tests/registry.rs:"),
+        "{second}"
     );
     let message = err.to_string();
     assert!(
-        message.contains("my_crate::FIRST (src/lib.rs:10) and my_crate::SECOND (src/lib.rs:20)"),
+        message.contains(&format!("{first} and {second}")),
         "{message}"
     );
-    assert!(
-        message.contains("name = \\\"...\\\"") || message.contains("name = \"...\""),
-        "{message}"
-    );
+    assert!(message.contains("name = \"...\""), "{message}");
 }
 
 #[test]
 fn one_name_in_two_groups_is_ambiguous_for_flat_requests() {
-    let err = Registry::new([&FIRST, &OTHER_GROUP]).unwrap_err();
+    let err = Registry::new(some(&["first::same_name", "other_group::same_name"])).unwrap_err();
     assert!(
         matches!(err, RegistryError::Duplicate { ref name, .. } if name == "sameName"),
         "{err}"
@@ -60,17 +79,25 @@ fn one_name_in_two_groups_is_ambiguous_for_flat_requests() {
 
 #[test]
 fn lookups() {
-    let registry: &'static Registry =
-        Box::leak(Box::new(Registry::new([&FIRST, &FLAT_ONLY]).unwrap()));
+    let registry = Registry::new(some(&["first::same_name", "flat_only"])).unwrap();
+    let path = |r: Option<&Registration>| r.map(Registration::rust_path);
     assert_eq!(
-        registry.grouped(Group::Hooks, "sameName").map(|r| r.line),
-        Some(10)
+        path(registry.grouped(Group::Hooks, "sameName")),
+        Some("registry::first::same_name")
     );
-    assert_eq!(registry.flat("sameName").map(|r| r.line), Some(10));
+    assert_eq!(
+        path(registry.flat("sameName")),
+        Some("registry::first::same_name")
+    );
     assert!(registry.grouped(Group::Wrappers, "sameName").is_none());
     assert!(registry.has_group(Group::Hooks) && !registry.has_group(Group::Wrappers));
-    assert_eq!(registry.flat("flatOnly").map(|r| r.line), Some(40));
+    assert_eq!(path(registry.flat("flatOnly")), Some("registry::flat_only"));
     assert!(registry.flat("toString").is_none());
+    let flat = registry.flat("flatOnly").unwrap();
+    assert_eq!(
+        (flat.options_type(), flat.return_type(), flat.group()),
+        ("Value", "Result<Value, ExtensionError>", None)
+    );
 }
 
 #[test]

@@ -19,8 +19,15 @@ fn set_function(mut options: Value, name: &str) -> Value {
     options
 }
 
+/// `options.error` is truthy, as JavaScript's `if (options.error)` reads it.
 fn error_requested(options: &Value) -> bool {
-    options.get("error").is_some_and(extension_core::js::truthy)
+    match options.get("error") {
+        None | Some(Value::Null) => false,
+        Some(Value::Bool(b)) => *b,
+        Some(Value::Number(n)) => n.as_f64().is_some_and(|f| f != 0.0),
+        Some(Value::String(s)) => !s.is_empty(),
+        Some(Value::Array(_) | Value::Object(_)) => true,
+    }
 }
 
 #[json_function(group = "hooks", name = "doSomething")]

@@ -7,7 +7,8 @@
 // The hooks live in another crate: naming it links it, and with it its registrations.
 use typed_hooks as _;
 
-use extension_core::{block_on, Configuration, Dispatcher, Reply};
+use extension_core::hosts::local::Local;
+use extension_core::{Configuration, Dispatcher, Reply};
 use std::process::ExitCode;
 
 const SAMPLE: &str = r#"{
@@ -43,15 +44,22 @@ fn main() -> ExitCode {
     };
     eprintln!("registered functions:");
     for f in dispatcher.registry().iter() {
-        let group = f.group.map_or("(flat only)", |g| g.property());
+        let group = f.group().map_or("(flat only)", |g| g.property());
         eprintln!(
             "  {:<24} {:<16} {group:<12} {}",
-            f.name,
-            f.kind,
+            f.name(),
+            f.kind(),
             f.location()
         );
     }
-    match block_on(dispatcher.call_json(&envelope)) {
+    let host = match Local::new(dispatcher) {
+        Ok(host) => host,
+        Err(e) => {
+            eprintln!("cannot start a runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match host.call(envelope) {
         Ok(Reply::Json(body)) => {
             println!("200 {}", String::from_utf8_lossy(&body));
             ExitCode::SUCCESS
@@ -61,7 +69,8 @@ fn main() -> ExitCode {
             ExitCode::SUCCESS
         }
         Err(failure) => {
-            println!("{} {}", failure.status_code, failure.body());
+            let errors = extension_core::serde_json::json!({ "errors": failure.errors });
+            println!("{} {errors}", failure.status_code);
             ExitCode::FAILURE
         }
     }

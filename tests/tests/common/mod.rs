@@ -3,27 +3,34 @@
 
 pub mod client;
 
+use extension_core::hosts::local::Local;
 use extension_core::serde_json::{self, Value};
-use extension_core::{block_on, Configuration, Dispatcher, Reply};
+use extension_core::{Configuration, Dispatcher, Reply};
 
 /// What a call answered: `Ok(None)` for no value, the parsed JSON otherwise, or the status
 /// and `(code, message)` pairs of a failure.
 pub type Answer = Result<Option<Value>, (u16, Vec<(String, String)>)>;
 
-pub fn diy() -> Dispatcher {
-    Dispatcher::new(Configuration::diy()).expect("registry")
+pub fn diy() -> Local {
+    host(Dispatcher::new(Configuration::diy()).expect("registry"))
 }
 
-pub fn connectors(ids: &[&str]) -> Dispatcher {
-    Dispatcher::new(Configuration::connectors(ids.iter().copied()).unwrap()).expect("registry")
+pub fn connectors(ids: &[&str]) -> Local {
+    host(
+        Dispatcher::new(Configuration::connectors(ids.iter().copied()).unwrap()).expect("registry"),
+    )
 }
 
-pub fn call(dispatcher: &Dispatcher, body: &Value) -> Answer {
-    call_text(dispatcher, &body.to_string())
+pub fn host(dispatcher: Dispatcher) -> Local {
+    Local::new(dispatcher).expect("a runtime")
 }
 
-pub fn call_text(dispatcher: &Dispatcher, body: &str) -> Answer {
-    match block_on(dispatcher.call_json(body)) {
+pub fn call(host: &Local, body: &Value) -> Answer {
+    call_text(host, &body.to_string())
+}
+
+pub fn call_text(host: &Local, body: &str) -> Answer {
+    match host.call(body.to_owned()) {
         Ok(Reply::NoValue) => Ok(None),
         Ok(Reply::Json(bytes)) => Ok(Some(serde_json::from_slice(&bytes).expect("valid JSON"))),
         Err(failure) => Err((
@@ -38,9 +45,9 @@ pub fn call_text(dispatcher: &Dispatcher, body: &str) -> Answer {
 }
 
 /// The raw bytes of a successful call.
-pub fn call_raw(dispatcher: &Dispatcher, body: &str) -> Option<String> {
-    match block_on(dispatcher.call_json(body)) {
-        Ok(Reply::Json(bytes)) => Some(String::from_utf8(bytes).unwrap()),
+pub fn call_raw(host: &Local, body: &str) -> Option<String> {
+    match host.call(body.to_owned()) {
+        Ok(Reply::Json(bytes)) => Some(String::from_utf8(bytes.to_vec()).unwrap()),
         Ok(Reply::NoValue) => None,
         Err(f) => panic!("call failed: {f}"),
     }

@@ -178,6 +178,6 @@ async fn util_async(options: Vec<u32>) -> Result<Json<Vec<u32>>, ExtensionError>
 fn main() {
     let registry = extension_core::Registry::global().unwrap();
     assert_eq!(registry.iter().count(), 38);
-    let flat_only = registry.iter().filter(|r| r.group.is_none()).count();
+    let flat_only = registry.iter().filter(|r| r.group().is_none()).count();
     assert_eq!(flat_only, 10, "step, update_v2, init_child, form_init, pre_save are flat");
 }

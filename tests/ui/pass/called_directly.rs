@@ -27,7 +27,9 @@ fn main() {
 
     let options: PreMapOptions =
         extension_core::serde_json::from_value(json!({ "data": [1, 2] })).unwrap();
-    let response = extension_core::block_on(async_hook(options)).unwrap();
+    let dispatcher = extension_core::Dispatcher::new(extension_core::Configuration::diy()).unwrap();
+    let host = extension_core::hosts::local::Local::new(dispatcher).unwrap();
+    let response = host.block_on(async_hook(options)).unwrap();
     assert_eq!(response.len(), 2);
 
     let error = fails(Value::Null).unwrap_err();

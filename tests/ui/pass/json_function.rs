@@ -1,7 +1,7 @@
 // `#[json_function]` in a group (property or `type` spelling) or none, returning a value,
 // no value, an optional value, or any serialisable type through `Json`.
 use extension_core::prelude::*;
-use extension_core::{Group, Registry};
+use extension_core::{FunctionKind, Group, Registry};
 
 #[json_function(group = "hooks", name = "doSomething")]
 fn do_something(options: Value) -> Result<Value, ExtensionError> {
@@ -43,5 +43,5 @@ fn main() {
     assert!(Group::ALL
         .iter()
         .all(|g| registry.grouped(*g, "numbers").is_none()));
-    assert_eq!(registry.flat("numbers").unwrap().kind, "function");
+    assert_eq!(registry.flat("numbers").unwrap().kind(), FunctionKind::JsonFunction);
 }

@@ -1,6 +1,6 @@
 // `name = "..."` sets the wire name; the Rust name stays the function's.
 use extension_core::prelude::*;
-use extension_core::{Group, Registry};
+use extension_core::{FunctionKind, Group, Registry};
 
 #[pre_save_page(name = "preSavePageFunction")]
 fn rust_name(_options: PreSavePageOptions) -> Result<PreSavePageResponse, ExtensionError> {
@@ -23,11 +23,11 @@ fn main() {
     let registration = registry
         .grouped(Group::Hooks, "preSavePageFunction")
         .unwrap();
-    assert_eq!(registration.kind, "preSavePage");
+    assert_eq!(registration.kind(), FunctionKind::PreSavePage);
     assert!(
-        registration.rust_path.ends_with("::rust_name"),
+        registration.rust_path().ends_with("::rust_name"),
         "{}",
-        registration.rust_path
+        registration.rust_path()
     );
     assert!(registry.flat("rust_name").is_none());
     assert!(registry.flat("$odd_Name_1").is_some());

@@ -66,6 +66,7 @@ fn uninstall_connector(options: UninstallerOptions) -> Result<(), ExtensionError
 fn main() {
     let dispatcher = Dispatcher::new(Configuration::connectors(["my-connector-id"]).unwrap())
         .expect("functions are registered");
+    let dispatcher = groups::host(dispatcher);
     let run = |type_: &str, function: &str, opts: Value| {
         let envelope = json!({
             "_connectorId": "my-connector-id",

@@ -61,6 +61,7 @@ fn change_edition(options: ChangeEditionOptions) -> Result<(), ExtensionError> {
 fn main() {
     let dispatcher = Dispatcher::new(Configuration::connectors(["my-connector-id"]).unwrap())
         .expect("functions are registered");
+    let dispatcher = groups::host(dispatcher);
     let setting = |function: &str, options: Value| {
         let envelope = json!({"_connectorId": "my-connector-id", "type": "setting", "function": function, "options": options});
         let answer = call(&dispatcher, &envelope);

@@ -84,6 +84,7 @@ fn import_table(options: ImportOptions) -> Result<ImportResponse, ExtensionError
 
 fn main() {
     let dispatcher = Dispatcher::new(Configuration::diy()).expect("functions are registered");
+    let dispatcher = groups::host(dispatcher);
     let connection =
         json!({"unencrypted": {"table": "people"}, "encrypted": {"password": "open sesame"}});
     let wrapper = |function: &str, options: Value| {

@@ -1,8 +1,12 @@
 //! One TCP connection: hyper's HTTP/1 over a socket we can also write the `102 Processing`
 //! to, with the inactivity and keep-alive timeouts of section 6.6. The socket is shared, not
 //! duplicated: a connection costs one file descriptor, as in Node.
+//!
+//! The `102` is written beside hyper because hyper's server cannot send an interim response.
+//! It never interleaves with hyper's writes: hyper writes nothing for a request until the
+//! service has answered it, and the heartbeat is sent from inside the service's future.
 
-use super::{ExtensionService, Heartbeat, HttpConfig, ServerState};
+use super::{ExtensionService, HttpConfig, ServerState};
 use hyper::server::conn::http1;
 use hyper_util::rt::{TokioIo, TokioTimer};
 use std::io;
@@ -78,17 +82,10 @@ impl Connection {
             last: AtomicU64::new(0),
             busy: AtomicBool::new(false),
         });
-        // The interim 102 is written beside hyper, which writes nothing for a request until
-        // it is answered, so the two never interleave. Weak: the heartbeat must not keep a
-        // closed connection's socket open.
-        let heartbeat = {
-            let activity = Arc::clone(&activity);
-            let socket = Arc::downgrade(&write);
-            Heartbeat(Arc::new(move || {
-                if write_interim(&socket) {
-                    activity.touch();
-                }
-            }))
+        // Weak: the heartbeat must not keep a closed connection's socket open.
+        let heartbeat = Heartbeat {
+            socket: Arc::downgrade(&write),
+            activity: Arc::clone(&activity),
         };
         let service = self.service.with_heartbeat(heartbeat);
         let busy = Arc::clone(&activity);
@@ -157,42 +154,62 @@ impl Connection {
     }
 }
 
-/// Writes the interim response whole, or not at all when the socket takes none of it.
-fn write_interim(socket: &Weak<OwnedWriteHalf>) -> bool {
-    // The timer thread waits for this: a few seconds at most, and only for a client that
-    // stopped reading with its send buffer all but full.
-    const STALL: Duration = Duration::from_secs(5);
-    let Some(socket) = socket.upgrade() else {
-        return false;
-    };
-    write_whole(
-        b"HTTP/1.1 102 Processing\r\n\r\n",
-        STALL,
-        |bytes| socket.try_write(bytes),
-        || {
-            let stream: &TcpStream = (*socket).as_ref();
-            let _ = socket2::SockRef::from(stream).shutdown(std::net::Shutdown::Both);
-        },
-    )
+/// Writes a connection's `102 Processing` (section 6.3.3).
+#[derive(Clone)]
+pub(super) struct Heartbeat {
+    socket: Weak<OwnedWriteHalf>,
+    activity: Arc<Activity>,
 }
 
-/// Writes `line` with a non-blocking `write`: skipped if nothing fits. Part of it followed by
+impl Heartbeat {
+    /// Writes the interim response whole, or not at all when the socket takes none of it.
+    pub(super) async fn send(&self) {
+        // Only a client that stopped reading with its send buffer all but full makes this wait.
+        const STALL: Duration = Duration::from_secs(5);
+        let Some(socket) = self.socket.upgrade() else {
+            return;
+        };
+        let written = write_whole(
+            b"HTTP/1.1 102 Processing\r\n\r\n",
+            STALL,
+            |bytes| socket.try_write(bytes),
+            || socket.writable(),
+            || {
+                let stream: &TcpStream = (*socket).as_ref();
+                let _ = socket2::SockRef::from(stream).shutdown(std::net::Shutdown::Both);
+            },
+        )
+        .await;
+        if written {
+            self.activity.touch();
+        }
+    }
+}
+
+/// Writes `line` with non-blocking writes: skipped if nothing fits. Part of it followed by
 /// the answer would corrupt the stream, so a socket that takes a part and then stalls for
 /// `stall` (or fails) is `shut` down instead.
-fn write_whole(
+async fn write_whole<W: std::future::Future<Output = io::Result<()>>>(
     line: &[u8],
     stall: Duration,
     mut write: impl FnMut(&[u8]) -> io::Result<usize>,
+    mut writable: impl FnMut() -> W,
     shut: impl FnOnce(),
 ) -> bool {
-    let started = Instant::now();
+    let deadline = tokio::time::Instant::now() + stall;
     let mut written = 0;
     while written < line.len() {
         match write(&line[written..]) {
             Ok(n) if n > 0 => written += n,
             Err(e) if e.kind() == io::ErrorKind::WouldBlock && written == 0 => return false,
-            Err(e) if e.kind() == io::ErrorKind::WouldBlock && started.elapsed() < stall => {
-                std::thread::sleep(Duration::from_millis(5));
+            Err(e) if e.kind() == io::ErrorKind::WouldBlock => {
+                if !matches!(
+                    tokio::time::timeout_at(deadline, writable()).await,
+                    Ok(Ok(()))
+                ) {
+                    shut();
+                    return false;
+                }
             }
             _ => {
                 shut();
@@ -289,7 +306,11 @@ mod tests {
         let sent = RefCell::new(Vec::new());
         let calls = Cell::new(0);
         let shut = Cell::new(false);
-        let whole = write_whole(
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_time()
+            .build()
+            .unwrap();
+        let whole = runtime.block_on(write_whole(
             b"HTTP/1.1 102 Processing\r\n\r\n",
             stall,
             |bytes| {
@@ -304,8 +325,12 @@ mod tests {
                     None => Err(io::ErrorKind::WouldBlock.into()),
                 }
             },
+            || async {
+                tokio::time::sleep(Duration::from_millis(5)).await;
+                Ok(())
+            },
             || shut.set(true),
-        );
+        ));
         (whole, sent.into_inner(), shut.get())
     }
 

@@ -1,10 +1,11 @@
-//! The HTTP host (PROTOCOL.md section 6): wire-compatible with Node's
+//! The HTTP host ([protocol section 6](crate::protocol)): wire-compatible with Node's
 //! `express-integrator-extension`, on hyper and tokio.
 //!
-//! `run_from_env()` is a whole `main`: flags and environment ([`config::parse`]), logging,
-//! the dispatcher over this binary's functions, SIGTERM/SIGINT handling and exit codes. The
-//! pieces are public for embedding: [`Server`] serves a [`HttpConfig`], and
-//! [`ExtensionService`] is the routes as a `tower::Service` for an app of your own.
+//! [`run_from_env()`] is a whole `main`: the command line and environment ([`HttpArgs`]),
+//! logging, the dispatcher over this binary's functions, SIGTERM/SIGINT handling and exit
+//! codes. The pieces are public for embedding: [`Server`] serves a [`HttpConfig`], and
+//! [`ExtensionService::builder`] gives the routes as a `tower::Service` for an app of your
+//! own.
 //!
 //! Where this host differs from Node on purpose (all answered in the `{"errors":[...]}` shape,
 //! never as HTML): malformed JSON is a 400 `invalid_json`, an oversized body a 413
@@ -14,15 +15,15 @@
 //! system token unless `open_operations` is set; a panicking function is a 422
 //! `function_panicked` and the server keeps serving.
 
+mod body;
 pub mod config;
 mod conn;
-mod heartbeat;
 mod service;
 
-pub use config::{HttpConfig, Parsed};
-use heartbeat::Heartbeat;
-pub use service::ExtensionService;
+pub use config::{HttpArgs, HttpConfig};
+pub use service::{ExtensionService, ServiceBuilder};
 
+use crate::hosts::cli;
 use crate::Dispatcher;
 use std::io;
 use std::net::SocketAddr;
@@ -58,6 +59,28 @@ impl ServerState {
 
     fn stop_requested(&self) -> Option<bool> {
         *self.stop.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Open connections besides the one asking (section 6.4).
+    pub(crate) fn other_connections(&self) -> usize {
+        self.connections.load(Ordering::SeqCst).saturating_sub(1)
+    }
+
+    /// Counts a call in flight until the guard drops.
+    pub(crate) fn call_started(&self) -> InFlight<'_> {
+        self.in_flight.fetch_add(1, Ordering::SeqCst);
+        InFlight(self)
+    }
+}
+
+/// A call in flight; the drain waits for these.
+pub(crate) struct InFlight<'a>(&'a ServerState);
+
+impl Drop for InFlight<'_> {
+    fn drop(&mut self) {
+        if self.0.in_flight.fetch_sub(1, Ordering::SeqCst) == 1 {
+            self.0.idle.notify_waiters();
+        }
     }
 }
 
@@ -112,7 +135,7 @@ impl Server {
     pub async fn bind(config: HttpConfig, dispatcher: Dispatcher) -> io::Result<Server> {
         let listener = listen(SocketAddr::new(config.bind, config.port), config.backlog)?;
         let state = Arc::new(ServerState::default());
-        let service = ExtensionService::new(dispatcher, &config, Some(Arc::clone(&state)));
+        let service = ExtensionService::new(dispatcher, &config, Arc::clone(&state));
         Ok(Server {
             listener,
             config,
@@ -244,47 +267,30 @@ pub fn spawn(config: HttpConfig, dispatcher: Dispatcher) -> io::Result<Running> 
     })
 }
 
-/// A whole `main` for a server of this binary's functions: reads flags and environment,
-/// logs to stderr (`RUST_LOG` filters), serves until SIGTERM/SIGINT or `/stopServer`.
-/// Exit codes: 0 after a shutdown, 1 after `/stopServer` (as Node), 2 for a configuration
-/// error.
+/// A whole `main` for a server of this binary's functions: reads the command line and the
+/// environment ([`HttpArgs`]), logs to stderr (`RUST_LOG` filters), serves until SIGTERM/SIGINT
+/// or `/stopServer`. Exit codes: 0 after a shutdown, 1 after `/stopServer` (as Node), 2 for a
+/// configuration error.
 pub fn run_from_env() -> ExitCode {
-    let mut args = std::env::args();
-    let program = args.next().unwrap_or_else(|| "server".to_owned());
-    let parsed = config::parse(&program, args, |name| std::env::var(name).ok());
-    let (config, generated_token) = match parsed {
-        Ok(Parsed::Run {
-            config,
-            generated_token,
-        }) => (*config, generated_token),
-        Ok(Parsed::Help(usage)) => {
-            println!("{usage}");
-            return ExitCode::SUCCESS;
-        }
-        Err(e) => {
-            eprintln!("{e}\n  {}", e.hint());
-            return ExitCode::from(2);
-        }
+    cli::main::<HttpArgs>(serve)
+}
+
+fn serve(args: HttpArgs, configured: bool) -> ExitCode {
+    let (config, generated_token) = match configured.then(|| args.config()) {
+        Some(Ok(parsed)) => parsed,
+        Some(Err(e)) => return cli::config_error(&e),
+        None => return cli::config_error(&cli::not_configured()),
     };
-    init_logging();
+    args.common.init_logging();
     let dispatcher = match Dispatcher::new(config.modules.clone()) {
         Ok(d) => d,
-        Err(e) => {
-            eprintln!("{e}");
-            return ExitCode::from(2);
-        }
+        Err(e) => return cli::startup_error(&e),
     };
-    let runtime = match tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-    {
+    let runtime = match args.common.runtime(true) {
         Ok(r) => r,
-        Err(e) => {
-            eprintln!("cannot start the runtime: {e}");
-            return ExitCode::FAILURE;
-        }
+        Err(e) => return cli::startup_error(&e),
     };
-    runtime.block_on(async move {
+    let code = runtime.block_on(async move {
         let server = match Server::bind(config.clone(), dispatcher.clone()).await {
             Ok(s) => s,
             Err(e) => {
@@ -295,21 +301,7 @@ pub fn run_from_env() -> ExitCode {
         let address = server
             .local_addr()
             .map_or_else(|_| "?".to_owned(), |a| a.to_string());
-        tracing::info!("Loaded integrator-extension configuration.");
-        if config.modules.is_diy() {
-            tracing::info!("DIY module loaded.");
-        }
-        for id in config.modules.connector_ids() {
-            tracing::info!(connector_id = %id, "connector module loaded");
-        }
-        for f in dispatcher.registry().iter() {
-            tracing::info!(
-                function = f.name,
-                kind = f.kind,
-                group = f.group.map_or("(flat)", |g| g.property()),
-                "registered"
-            );
-        }
+        cli::log_loaded(&dispatcher);
         if generated_token {
             tracing::warn!("no system token given: generated one for this run (loopback only)");
             eprintln!("system token for this run: {}", config.system_token);
@@ -325,17 +317,10 @@ pub fn run_from_env() -> ExitCode {
             Stopped::Shutdown => ExitCode::SUCCESS,
             Stopped::StopServer => ExitCode::from(1),
         }
-    })
-}
-
-fn init_logging() {
-    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
-    let _ = tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        .with_writer(std::io::stderr)
-        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
-        .try_init();
+    });
+    // Plain functions still running past the grace period cannot be cancelled: leave them.
+    runtime.shutdown_background();
+    code
 }
 
 async fn shutdown_signal() {

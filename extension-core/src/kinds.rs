@@ -1,0 +1,357 @@
+//! The function kinds, expanded from the shared table (`extension_kinds::kinds!`): the groups,
+//! [`FunctionKind`], the marker types the attributes name, and which options and response
+//! types each kind accepts (the impls the signature checks are made of).
+
+use crate::connectors::*;
+use crate::error::Failure;
+use crate::hooks::*;
+use crate::reply::Reply;
+use crate::types::{Json, Record};
+use crate::wrappers::*;
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+use serde_json::Value;
+use std::collections::BTreeMap;
+
+/// Which integrator.io stack generation calls a kind: 1.0 sends a `type` (grouped requests),
+/// 2.0 none (flat requests). Every function answers both styles; this records the documentation.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Stack {
+    /// Documented for 1.0 stacks only (connector installers, uninstallers, settings).
+    V1,
+    /// Documented for 2.0 stacks only (flat functions, postResponseMap).
+    V2,
+    /// Documented for both.
+    Both,
+}
+
+/// The options type and response of a kind, and what the macros check a signature against.
+pub trait Kind: 'static {
+    /// The kind.
+    const KIND: FunctionKind;
+    /// The options type, as shown in messages.
+    type Options;
+    /// The response type, as shown in messages.
+    type Response;
+}
+
+/// The options type of a kind. `Expected` is the kind's options type, shown in the message.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not the options type of a `#[{K}]` function",
+    label = "expected `{Expected}` here",
+    note = "a `#[{K}]` function takes one argument, its options, by value: `{Expected}` (a record type of your own may replace `serde_json::Value` as its type parameter)"
+)]
+pub trait OptionsFor<K, Expected>: DeserializeOwned + Send + 'static {
+    /// For kinds whose response has one element per record: the field holding the records
+    /// (as named on the wire) and how many there are.
+    fn record_count(&self) -> Option<(&'static str, usize)> {
+        None
+    }
+}
+
+/// The response type of a kind. `Expected` is the kind's response type, shown in the message.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not the response type of a `#[{K}]` function",
+    label = "expected `{Expected}` here",
+    note = "a `#[{K}]` function returns `Result<{Expected}, E>` where `E` is `ExtensionError` or any `std::error::Error`"
+)]
+pub trait ResponseFor<K, Expected>: Send + 'static {
+    /// For kinds whose response has one element per record: how many elements it has.
+    fn record_count(&self) -> Option<usize> {
+        None
+    }
+
+    /// Encodes the response: its compact JSON, or no value.
+    fn encode(&self) -> Result<Reply, Failure>;
+}
+
+/// A function's whole return type, when it is not spelled `Result<_, _>`.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not a valid return type for a `#[{K}]` function",
+    label = "expected `Result<{Expected}, E>` here",
+    note = "a `#[{K}]` function returns `Result<{Expected}, E>` where `E` is `ExtensionError` or any `std::error::Error`"
+)]
+pub trait ReturnFor<K, Expected> {
+    /// The success type.
+    type Response: ResponseFor<K, Expected>;
+    /// The error type.
+    type Error: crate::error::IntoExtensionError;
+    /// The value as a `Result`.
+    fn into_result(self) -> Result<Self::Response, Self::Error>;
+}
+
+#[diagnostic::do_not_recommend]
+impl<K, X, R: ResponseFor<K, X>, E: crate::error::IntoExtensionError> ReturnFor<K, X>
+    for Result<R, E>
+{
+    type Response = R;
+    type Error = E;
+    fn into_result(self) -> Result<R, E> {
+        self
+    }
+}
+
+/// `Group::Hooks` and the like for the table's group names; `None` for flat functions.
+macro_rules! kind_group {
+    (Flat) => {
+        None
+    };
+    (Chosen) => {
+        None
+    };
+    ($group:ident) => {
+        Some(Group::$group)
+    };
+}
+
+/// The record field's wire name, when the row names one.
+macro_rules! records_wire {
+    () => {
+        None
+    };
+    ($wire:literal) => {
+        Some($wire)
+    };
+}
+
+/// The response's encoding: `()` is no value.
+macro_rules! encode_response {
+    (()) => {
+        fn encode(&self) -> Result<Reply, Failure> {
+            Ok(Reply::NoValue)
+        }
+    };
+    ($other:ty) => {
+        fn encode(&self) -> Result<Reply, Failure> {
+            crate::__private::encode(self)
+        }
+    };
+}
+
+macro_rules! define_kinds {
+    (
+        groups: [$($group:ident: $property:literal / $type_:literal,)*]
+        typed: [$(
+            $(#[doc = $doc:literal])*
+            $attr:ident => $variant:ident {
+                wire: $wire:literal, group: $kind_group:ident, stack: $stack:ident,
+                options: <$($og:ident),*> $options:ty => $shown_options:ty,
+                response: <$($rg:ident),*> $response:ty => $shown_response:tt,
+                records: [$($field:ident as $field_wire:literal)?],
+            },
+        )*]
+        free_form: [$(
+            $(#[doc = $free_doc:literal])*
+            $free_attr:ident => $free_variant:ident { wire: $free_wire:literal, group: $free_group:ident },
+        )*]
+    ) => {
+        /// A group of a module (protocol section 3.3): where a grouped request (`type`
+        /// present) looks a function up.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub enum Group {
+            $(#[doc = concat!("`", $property, "` (`type: \"", $type_, "\"`).")] $group,)*
+        }
+
+        impl Group {
+            /// Every group, in the order of the protocol's table.
+            pub const ALL: &'static [Group] = &[$(Group::$group),*];
+
+            /// The module property this group is (`hooks`, `wrappers`, ...).
+            pub const fn property(self) -> &'static str {
+                match self { $(Group::$group => $property,)* }
+            }
+
+            /// The `type` a grouped request sends for it (`hook`, `wrapper`, ...).
+            pub const fn type_name(self) -> &'static str {
+                match self { $(Group::$group => $type_,)* }
+            }
+        }
+
+        /// A kind of extension function: one per attribute.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        #[non_exhaustive]
+        pub enum FunctionKind {
+            $($(#[doc = $doc])* $variant,)*
+            $($(#[doc = $free_doc])* $free_variant,)*
+        }
+
+        impl FunctionKind {
+            /// Every kind, in the table's order.
+            pub const ALL: &'static [FunctionKind] =
+                &[$(FunctionKind::$variant,)* $(FunctionKind::$free_variant,)*];
+
+            /// The documented name (`preSavePage`); `function` for `#[json_function]`.
+            pub const fn wire_name(self) -> &'static str {
+                match self {
+                    $(FunctionKind::$variant => $wire,)*
+                    $(FunctionKind::$free_variant => $free_wire,)*
+                }
+            }
+
+            /// The attribute that registers functions of this kind (`pre_save_page`).
+            pub const fn attribute(self) -> &'static str {
+                match self {
+                    $(FunctionKind::$variant => stringify!($attr),)*
+                    $(FunctionKind::$free_variant => stringify!($free_attr),)*
+                }
+            }
+
+            /// The group its functions live in; `None` for flat 2.0 functions, and for
+            /// `#[json_function]`, whose functions choose.
+            pub const fn group(self) -> Option<Group> {
+                match self {
+                    $(FunctionKind::$variant => kind_group!($kind_group),)*
+                    $(FunctionKind::$free_variant => kind_group!($free_group),)*
+                }
+            }
+
+            /// Which stack generation documents it.
+            pub const fn stack(self) -> Stack {
+                match self {
+                    $(FunctionKind::$variant => Stack::$stack,)*
+                    $(FunctionKind::$free_variant => Stack::Both,)*
+                }
+            }
+
+            /// The options type (`PreSavePageOptions`); `None` for free-form kinds, which
+            /// take any deserialisable type.
+            pub const fn options_type(self) -> Option<&'static str> {
+                match self {
+                    $(FunctionKind::$variant => Some(stringify!($shown_options)),)*
+                    $(FunctionKind::$free_variant => None,)*
+                }
+            }
+
+            /// The response type (`PreSavePageResponse`, `()` for no value); `None` for
+            /// free-form kinds.
+            pub const fn response_type(self) -> Option<&'static str> {
+                match self {
+                    $(FunctionKind::$variant => Some(stringify!($shown_response)),)*
+                    $(FunctionKind::$free_variant => None,)*
+                }
+            }
+
+            /// For kinds that answer one element per record: the option holding the
+            /// records, as named on the wire (`data`, `postMapData`, ...).
+            pub const fn record_field(self) -> Option<&'static str> {
+                match self {
+                    $(FunctionKind::$variant => records_wire!($($field_wire)?),)*
+                    $(FunctionKind::$free_variant => None,)*
+                }
+            }
+
+            /// Whether its functions take and answer free-form JSON.
+            pub const fn is_free_form(self) -> bool {
+                matches!(self, $(FunctionKind::$free_variant)|*)
+            }
+        }
+
+        /// Marker types of the function kinds, one per attribute macro, named after it. They
+        /// are re-exported at the crate root, so compiler messages name the kind
+        /// `#[extension_core::pre_save_page]`: the attribute's own path.
+        pub mod markers {
+            $(
+                $(#[doc = $doc])*
+                #[allow(non_camel_case_types)]
+                #[derive(Debug)]
+                pub enum $attr {}
+            )*
+            $(
+                $(#[doc = $free_doc])*
+                #[allow(non_camel_case_types)]
+                #[derive(Debug)]
+                pub enum $free_attr {}
+            )*
+        }
+
+        $(
+            impl Kind for markers::$attr {
+                const KIND: FunctionKind = FunctionKind::$variant;
+                type Options = $shown_options;
+                type Response = $shown_response;
+            }
+
+            #[diagnostic::do_not_recommend]
+            impl<$($og: Record),*> OptionsFor<markers::$attr, $shown_options> for $options {
+                $(fn record_count(&self) -> Option<(&'static str, usize)> {
+                    Some(($field_wire, self.$field.len()))
+                })?
+            }
+
+            #[diagnostic::do_not_recommend]
+            impl<$($rg: Record),*> ResponseFor<markers::$attr, $shown_response> for $response {
+                $(fn record_count(&self) -> Option<usize> {
+                    let _ = stringify!($field);
+                    Some(self.len())
+                })?
+
+                encode_response!($shown_response);
+            }
+        )*
+
+        $(
+            impl Kind for markers::$free_attr {
+                const KIND: FunctionKind = FunctionKind::$free_variant;
+                type Options = Value;
+                type Response = Value;
+            }
+
+            #[diagnostic::do_not_recommend]
+            impl<T: DeserializeOwned + Send + 'static> OptionsFor<markers::$free_attr, Value> for T {}
+
+            #[diagnostic::do_not_recommend]
+            impl ResponseFor<markers::$free_attr, Value> for Value {
+                encode_response!(Value);
+            }
+
+            #[diagnostic::do_not_recommend]
+            impl ResponseFor<markers::$free_attr, Value> for () {
+                encode_response!(());
+            }
+
+            #[diagnostic::do_not_recommend]
+            impl ResponseFor<markers::$free_attr, Value> for Option<Value> {
+                fn encode(&self) -> Result<Reply, Failure> {
+                    match self {
+                        Some(value) => crate::__private::encode(value),
+                        None => Ok(Reply::NoValue),
+                    }
+                }
+            }
+
+            #[diagnostic::do_not_recommend]
+            impl<T: Serialize + Send + 'static> ResponseFor<markers::$free_attr, Value> for Json<T> {
+                fn encode(&self) -> Result<Reply, Failure> {
+                    crate::__private::encode(&self.0)
+                }
+            }
+        )*
+    };
+}
+
+extension_kinds::kinds!(define_kinds);
+
+impl Group {
+    /// The group a module property names, if it is one of ours.
+    pub fn from_property(property: &str) -> Option<Group> {
+        Group::ALL
+            .iter()
+            .copied()
+            .find(|g| g.property() == property)
+    }
+
+    /// The group a request's `type` selects (section 3.3): `hook` → `hooks`, `wrapper` →
+    /// `wrappers`, `setting` → `settings`, `utility` → `utilities`, anything else verbatim.
+    pub fn from_type(type_: &str) -> Option<Group> {
+        Group::ALL
+            .iter()
+            .copied()
+            .find(|g| g.type_name() == type_ || g.property() == type_)
+    }
+}
+
+impl std::fmt::Display for FunctionKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.wire_name())
+    }
+}

@@ -1,0 +1,153 @@
+//! One registered function: what the attribute records about it, and how the dispatcher
+//! starts it.
+
+use crate::envelope::JsonText;
+use crate::kinds::{FunctionKind, Group};
+use crate::reply::Outcome;
+use std::fmt;
+use std::future::Future;
+use std::pin::Pin;
+
+/// A call under way: resolves to the encoded result or the failure.
+pub(crate) type Pending = Pin<Box<dyn Future<Output = Outcome> + Send>>;
+
+/// One registered function. Built by the attribute macros; read it through the accessors.
+pub struct Registration {
+    name: &'static str,
+    group: Option<Group>,
+    kind: FunctionKind,
+    rust_path: &'static str,
+    file: &'static str,
+    line: u32,
+    signature: (&'static str, &'static str),
+    entry: Entry,
+}
+
+impl Registration {
+    /// What the expansion of an attribute registers. Not a public API.
+    #[doc(hidden)]
+    #[allow(clippy::too_many_arguments)]
+    pub const fn __new(
+        name: &'static str,
+        group: Option<Group>,
+        kind: FunctionKind,
+        rust_path: &'static str,
+        file: &'static str,
+        line: u32,
+        signature: (&'static str, &'static str),
+        entry: Entry,
+    ) -> Self {
+        Registration {
+            name,
+            group,
+            kind,
+            rust_path,
+            file,
+            line,
+            signature,
+            entry,
+        }
+    }
+
+    /// The wire name (`function` in the envelope).
+    pub fn name(&self) -> &'static str {
+        self.name
+    }
+
+    /// The group for `type` requests; `None` means reachable by flat requests only.
+    pub fn group(&self) -> Option<Group> {
+        self.group
+    }
+
+    /// The kind.
+    pub fn kind(&self) -> FunctionKind {
+        self.kind
+    }
+
+    /// Path of the Rust function (`my_crate::hooks::tag`).
+    pub fn rust_path(&self) -> &'static str {
+        self.rust_path
+    }
+
+    /// Source file of the function.
+    pub fn file(&self) -> &'static str {
+        self.file
+    }
+
+    /// Source line of the function.
+    pub fn line(&self) -> u32 {
+        self.line
+    }
+
+    /// The options type as written in the function's signature.
+    pub fn options_type(&self) -> &'static str {
+        self.signature.0
+    }
+
+    /// The return type as written in the function's signature.
+    pub fn return_type(&self) -> &'static str {
+        self.signature.1
+    }
+
+    /// `path (file:line)`, for messages.
+    pub fn location(&self) -> String {
+        format!("{} ({}:{})", self.rust_path, self.file, self.line)
+    }
+
+    /// Starts a call of the function.
+    pub(crate) fn start(&self, invocation: Invocation) -> Started {
+        // SAFETY: an `Entry` is only built by `Entry::new`, whose callers (the typed
+        // constructors in `__private`) pair `invoke` with a `function` of the very type
+        // `invoke` reads it back as.
+        unsafe { (self.entry.invoke)(self.entry.function, invocation) }
+    }
+}
+
+impl fmt::Debug for Registration {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Registration")
+            .field("name", &self.name)
+            .field("group", &self.group)
+            .field("kind", &self.kind)
+            .field("rust_path", &self.rust_path)
+            .finish_non_exhaustive()
+    }
+}
+
+/// How a registered function is started: its pointer, type-erased, and the entry point that
+/// knows its type. Erasing it lets every function of one signature share one entry point, so
+/// that an attribute generates data, not code.
+#[doc(hidden)]
+pub struct Entry {
+    function: fn(),
+    invoke: unsafe fn(fn(), Invocation) -> Started,
+}
+
+impl Entry {
+    /// # Safety
+    /// `invoke` must read `function` back as exactly the type it was erased from.
+    pub(crate) const unsafe fn new(
+        function: fn(),
+        invoke: unsafe fn(fn(), Invocation) -> Started,
+    ) -> Self {
+        Entry { function, invoke }
+    }
+}
+
+/// What a function is started with.
+pub(crate) struct Invocation {
+    /// The function options as sent.
+    pub(crate) options: JsonText,
+    /// The wire name, for messages.
+    pub(crate) name: &'static str,
+}
+
+/// A started call.
+pub(crate) enum Started {
+    /// Already answered (the options did not fit, say).
+    Ready(Outcome),
+    /// An `async fn`: polled on the host's tasks.
+    Async(Pending),
+    /// A plain `fn`: run where blocking is allowed.
+    Blocking(Box<dyn FnOnce() -> Outcome + Send>),
+}
