@@ -21,6 +21,55 @@ use serde::Serialize;
 use std::future::Future;
 use std::pin::Pin;
 
+/// The registration of a function of a kind whose group is fixed by the kind.
+#[allow(clippy::too_many_arguments)]
+pub const fn typed<K: Kind>(
+    name: &'static str,
+    module: &'static str,
+    function: &'static str,
+    file: &'static str,
+    line: u32,
+    signature: (&'static str, &'static str),
+    entry: Entry,
+) -> Registration {
+    Registration::__new(
+        name,
+        K::KIND.group(),
+        K::KIND,
+        module,
+        function,
+        file,
+        line,
+        signature,
+        entry,
+    )
+}
+
+/// The registration of a function that chose its group (`#[json_function(group = "...")]`).
+#[allow(clippy::too_many_arguments)]
+pub const fn grouped<K: Kind>(
+    name: &'static str,
+    group: Option<Group>,
+    module: &'static str,
+    function: &'static str,
+    file: &'static str,
+    line: u32,
+    signature: (&'static str, &'static str),
+    entry: Entry,
+) -> Registration {
+    Registration::__new(
+        name,
+        group,
+        K::KIND,
+        module,
+        function,
+        file,
+        line,
+        signature,
+        entry,
+    )
+}
+
 /// The future an `async fn`'s shim boxes, so that every function of one signature shares
 /// one entry point.
 pub type BoxFuture<T> = Pin<Box<dyn Future<Output = T> + Send>>;
@@ -97,7 +146,7 @@ pub fn boxed<F: Future + Send + 'static>(future: F) -> BoxFuture<F::Output> {
     Box::pin(future)
 }
 
-unsafe fn run_sync<K, O, R, E>(function: fn(), invocation: Invocation) -> Started
+pub(crate) unsafe fn run_sync<K, O, R, E>(function: fn(), invocation: Invocation) -> Started
 where
     K: Kind,
     O: OptionsFor<K, K::Options>,
@@ -126,7 +175,7 @@ where
     }))
 }
 
-unsafe fn run_async<K, O, R, E>(shim: fn(), invocation: Invocation) -> Started
+pub(crate) unsafe fn run_async<K, O, R, E>(shim: fn(), invocation: Invocation) -> Started
 where
     K: Kind,
     O: OptionsFor<K, K::Options>,

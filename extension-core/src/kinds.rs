@@ -289,6 +289,22 @@ macro_rules! define_kinds {
             }
         )*
 
+        /// The entry points of functions written with the kinds' own types and
+        /// `ExtensionError`, instantiated here once: with shared generics (debug builds), a
+        /// crate of such functions links to these instead of compiling the serde code of the
+        /// options and response types again.
+        #[used]
+        static DEFAULT_ENTRIES: &[unsafe fn(fn(), crate::registration::Invocation) -> crate::registration::Started] = &[
+            $(
+                crate::__private::run_sync::<markers::$attr, $shown_options, $shown_response, crate::ExtensionError>,
+                crate::__private::run_async::<markers::$attr, $shown_options, $shown_response, crate::ExtensionError>,
+            )*
+            $(
+                crate::__private::run_sync::<markers::$free_attr, Value, Value, crate::ExtensionError>,
+                crate::__private::run_async::<markers::$free_attr, Value, Value, crate::ExtensionError>,
+            )*
+        ];
+
         $(
             impl Kind for markers::$free_attr {
                 const KIND: FunctionKind = FunctionKind::$free_variant;

@@ -16,7 +16,8 @@ pub struct Registration {
     name: &'static str,
     group: Option<Group>,
     kind: FunctionKind,
-    rust_path: &'static str,
+    module: &'static str,
+    function: &'static str,
     file: &'static str,
     line: u32,
     signature: (&'static str, &'static str),
@@ -31,7 +32,8 @@ impl Registration {
         name: &'static str,
         group: Option<Group>,
         kind: FunctionKind,
-        rust_path: &'static str,
+        module: &'static str,
+        function: &'static str,
         file: &'static str,
         line: u32,
         signature: (&'static str, &'static str),
@@ -41,7 +43,8 @@ impl Registration {
             name,
             group,
             kind,
-            rust_path,
+            module,
+            function,
             file,
             line,
             signature,
@@ -65,8 +68,8 @@ impl Registration {
     }
 
     /// Path of the Rust function (`my_crate::hooks::tag`).
-    pub fn rust_path(&self) -> &'static str {
-        self.rust_path
+    pub fn rust_path(&self) -> String {
+        format!("{}::{}", self.module, self.function)
     }
 
     /// Source file of the function.
@@ -91,7 +94,7 @@ impl Registration {
 
     /// `path (file:line)`, for messages.
     pub fn location(&self) -> String {
-        format!("{} ({}:{})", self.rust_path, self.file, self.line)
+        format!("{} ({}:{})", self.rust_path(), self.file, self.line)
     }
 
     /// Starts a call of the function.
@@ -109,7 +112,7 @@ impl fmt::Debug for Registration {
             .field("name", &self.name)
             .field("group", &self.group)
             .field("kind", &self.kind)
-            .field("rust_path", &self.rust_path)
+            .field("rust_path", &self.rust_path())
             .finish_non_exhaustive()
     }
 }

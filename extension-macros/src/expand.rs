@@ -78,15 +78,16 @@ fn registration(spec: &KindSpec, args: &Args, sig: &Signature) -> TokenStream {
         .as_ref()
         .map_or(rust_name.clone(), |(n, _)| n.clone());
     let group = if spec.takes_group {
-        match args.group {
+        let group = match args.group {
             Some(variant) => {
                 let variant = Ident::new(variant, Span::call_site());
                 quote!(::core::option::Option::Some(::extension_core::__private::Group::#variant))
             }
             None => quote!(::core::option::Option::None),
-        }
+        };
+        Some(group)
     } else {
-        quote!(<#kind as ::extension_core::__private::Kind>::KIND.group())
+        None
     };
     let (Some(options), ReturnType::Type(_, output)) = (&sig.options, &sig.output) else {
         unreachable!("checked before expanding");
@@ -119,22 +120,17 @@ fn registration(spec: &KindSpec, args: &Args, sig: &Signature) -> TokenStream {
     let line = quote_spanned!(ident.span()=> ::core::line!());
     let options_text = type_text(options);
     let output_text = type_text(output);
+    let rest = quote! {
+        ::core::module_path!(), #rust_name, ::core::file!(), #line, (#options_text, #output_text), #entry
+    };
+    let constructor = match group {
+        Some(group) => quote!(#private::grouped::<#kind>(#wire, #group, #rest)),
+        None => quote!(#private::typed::<#kind>(#wire, #rest)),
+    };
     quote! {
-        #[doc(hidden)]
         const _: () = {
             #shim
-            #private::inventory::submit! {
-                #private::Registration::__new(
-                    #wire,
-                    #group,
-                    <#kind as #private::Kind>::KIND,
-                    ::core::concat!(::core::module_path!(), "::", #rust_name),
-                    ::core::file!(),
-                    #line,
-                    (#options_text, #output_text),
-                    #entry,
-                )
-            }
+            #private::inventory::submit!(#constructor);
         };
     }
 }
@@ -177,7 +173,7 @@ mod tests {
             }
         );
         let out = expand_str(&PRE_SAVE_PAGE, quote!(), item.clone());
-        assert!(out.contains("__new (\"tag\" ,"), "{out}");
+        assert!(out.contains("(\"tag\" , :: core :: module_path"), "{out}");
         assert!(
             out.contains(
                 "(\"PreSavePageOptions\" , \"Result<PreSavePageResponse, ExtensionError>\")"
@@ -189,7 +185,10 @@ mod tests {
             "the function comes first, unchanged"
         );
         let out = expand_str(&PRE_SAVE_PAGE, quote!(name = "preSavePageFunction"), item);
-        assert!(out.contains("__new (\"preSavePageFunction\" ,"), "{out}");
+        assert!(
+            out.contains("(\"preSavePageFunction\" , :: core :: module_path"),
+            "{out}"
+        );
     }
 
     #[test]

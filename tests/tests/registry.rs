@@ -80,18 +80,18 @@ fn one_name_in_two_groups_is_ambiguous_for_flat_requests() {
 #[test]
 fn lookups() {
     let registry = Registry::new(some(&["first::same_name", "flat_only"])).unwrap();
-    let path = |r: Option<&Registration>| r.map(Registration::rust_path);
+    let path = |r: Option<&Registration>| r.map(Registration::rust_path).unwrap_or_default();
     assert_eq!(
         path(registry.grouped(Group::Hooks, "sameName")),
-        Some("registry::first::same_name")
+        "registry::first::same_name"
     );
     assert_eq!(
         path(registry.flat("sameName")),
-        Some("registry::first::same_name")
+        "registry::first::same_name"
     );
     assert!(registry.grouped(Group::Wrappers, "sameName").is_none());
     assert!(registry.has_group(Group::Hooks) && !registry.has_group(Group::Wrappers));
-    assert_eq!(path(registry.flat("flatOnly")), Some("registry::flat_only"));
+    assert_eq!(path(registry.flat("flatOnly")), "registry::flat_only");
     assert!(registry.flat("toString").is_none());
     let flat = registry.flat("flatOnly").unwrap();
     assert_eq!(

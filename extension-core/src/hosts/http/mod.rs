@@ -40,9 +40,7 @@ pub(crate) struct ServerState {
     pub(crate) terminating: AtomicBool,
     /// Open TCP connections.
     pub(crate) connections: AtomicUsize,
-    /// Calls in flight.
-    pub(crate) in_flight: AtomicUsize,
-    /// Notified when the last call in flight ends or the last connection closes.
+    /// Notified when the last connection closes.
     pub(crate) idle: Notify,
     /// Stop requested; `true` when by `/stopServer` (the process then exits with 1).
     stop: std::sync::Mutex<Option<bool>>,
@@ -64,23 +62,6 @@ impl ServerState {
     /// Open connections besides the one asking (section 6.4).
     pub(crate) fn other_connections(&self) -> usize {
         self.connections.load(Ordering::SeqCst).saturating_sub(1)
-    }
-
-    /// Counts a call in flight until the guard drops.
-    pub(crate) fn call_started(&self) -> InFlight<'_> {
-        self.in_flight.fetch_add(1, Ordering::SeqCst);
-        InFlight(self)
-    }
-}
-
-/// A call in flight; the drain waits for these.
-pub(crate) struct InFlight<'a>(&'a ServerState);
-
-impl Drop for InFlight<'_> {
-    fn drop(&mut self) {
-        if self.0.in_flight.fetch_sub(1, Ordering::SeqCst) == 1 {
-            self.0.idle.notify_waiters();
-        }
     }
 }
 
@@ -204,11 +185,9 @@ impl Server {
             let idle = state.idle.notified();
             tokio::pin!(idle);
             idle.as_mut().enable();
-            let busy = if by_stop_server {
-                state.connections.load(Ordering::SeqCst)
-            } else {
-                state.in_flight.load(Ordering::SeqCst)
-            };
+            // Connections, not calls: a call's answer is written after its future ends, and
+            // a connection shut gracefully closes once its answer is out (an idle one at once).
+            let busy = state.connections.load(Ordering::SeqCst);
             if busy == 0 {
                 break;
             }

@@ -287,7 +287,6 @@ where
         trace_id = %context.trace_id().unwrap_or("").escape_debug(),
     );
     let started = Instant::now();
-    let _in_flight = shared.state.call_started();
     // RFC 9110 forbids interim responses to HTTP/1.0 clients.
     let heartbeat = heartbeat.filter(|_| parts.version != Version::HTTP_10);
     let call = shared.dispatcher.dispatch(&envelope, context);
