@@ -17,6 +17,7 @@ macro_rules! integration_options {
     )*) => {$(
         $(#[$doc])*
         #[derive(Clone, Debug, Default, Serialize, Deserialize)]
+        #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
         pub struct $name {
             /// Single-use token for integrator.io's API.
             #[serde(rename = "bearerToken", default, skip_serializing_if = "Option::is_none")]
@@ -95,6 +96,7 @@ integration_options! {
 
 /// Response of installer and uninstaller steps: `{success, stepsToUpdate}`.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct StepsResponse {
     /// Whether the step succeeded.
@@ -106,6 +108,7 @@ pub struct StepsResponse {
 
 /// Response of `persistSettings`: `{success, pending}`.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct PersistSettingsResponse {
     /// Whether the settings were saved.
     pub success: bool,
@@ -116,6 +119,7 @@ pub struct PersistSettingsResponse {
 
 /// How the mappings of one import are locked (a value of the getMappingMetadata response).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct MappingLock {
     /// A sublist whose mapping is mandatory.
@@ -141,6 +145,7 @@ macro_rules! resource_options {
     )*) => {$(
         $(#[$doc])*
         #[derive(Clone, Debug, Default, Serialize, Deserialize)]
+        #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
         pub struct $name {
             /// Single-use token for integrator.io's API.
             #[serde(rename = "bearerToken", default, skip_serializing_if = "Option::is_none")]

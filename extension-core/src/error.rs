@@ -147,6 +147,7 @@ impl<T, E: Into<ExtensionError>> ResultExt<T> for Result<T, E> {
 
 /// One element of an `errors` array on the wire: exactly `code` and `message`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct ErrorItem {
     /// Machine-readable code.
     pub code: String,

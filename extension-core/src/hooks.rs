@@ -68,6 +68,7 @@ macro_rules! hook_options {
 
 /// `retryData` entry of a preSavePage page: what integrator.io can retry for one error.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct RetryData {
     /// The record to retry.
@@ -87,10 +88,11 @@ pub struct RetryData {
 hook_options! {
     /// Options of a `preSavePage` hook: one page an export produced, before it is saved.
     #[derive(Clone, Debug, Serialize, Deserialize)]
+    #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
     #[serde(rename_all = "camelCase", bound = "R: Record")]
     pub struct PreSavePageOptions<R = Value> {
         /// The page of records.
-        #[serde(default = "Vec::new")]
+        #[serde(default)]
         pub data: Vec<R>,
         /// Errors collected so far for the page.
         #[serde(default)]
@@ -139,6 +141,7 @@ hook_options! {
 
 /// A new error tied to data integrator.io can retry (preSavePage `newErrorsAndRetryData`).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct NewErrorAndRetryData {
     /// The record to retry.
@@ -151,10 +154,11 @@ pub struct NewErrorAndRetryData {
 
 /// Response of a `preSavePage` hook.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase", bound = "R: Record")]
 pub struct PreSavePageResponse<R = Value> {
     /// The (modified) page.
-    #[serde(default = "Vec::new")]
+    #[serde(default)]
     pub data: Vec<R>,
     /// The (modified) errors.
     #[serde(default)]
@@ -181,10 +185,11 @@ impl<R> Default for PreSavePageResponse<R> {
 /// What to do with one record, answered by preMap and postMap: keep it (possibly changed),
 /// fail it, keep it and log errors, or ignore it (`{}`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(bound = "R: Record")]
 pub struct MapResult<R = Value> {
     /// The record to continue with; `None` with no errors ignores the record.
-    #[serde(default = "Option::default", skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data: Option<R>,
     /// Errors for the record: with `data` they are only logged, without it the record fails.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -222,10 +227,11 @@ pub type PostMapResponse<R = Value> = Vec<MapResult<R>>;
 hook_options! {
     /// Options of a `preMap` hook: records before mapping, on an import.
     #[derive(Clone, Debug, Serialize, Deserialize)]
+    #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
     #[serde(rename_all = "camelCase", bound = "R: Record")]
     pub struct PreMapOptions<R = Value> {
         /// Records before mapping.
-        #[serde(default = "Vec::new")]
+        #[serde(default)]
         pub data: Vec<R>,
     }
     on import
@@ -234,13 +240,14 @@ hook_options! {
 hook_options! {
     /// Options of a `postMap` hook: records before and after mapping, on an import.
     #[derive(Clone, Debug, Serialize, Deserialize)]
+    #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
     #[serde(rename_all = "camelCase", bound = "R: Record")]
     pub struct PostMapOptions<R = Value> {
         /// Records before mapping.
-        #[serde(default = "Vec::new")]
+        #[serde(default)]
         pub pre_map_data: Vec<Value>,
         /// Records after mapping (the response has one element per record here).
-        #[serde(default = "Vec::new")]
+        #[serde(default)]
         pub post_map_data: Vec<R>,
     }
     on import
@@ -248,6 +255,7 @@ hook_options! {
 
 /// What the import application answered for one record (postSubmit / postResponseMap).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct ResponseData {
     /// 200 success, 422 data error, 401/403 connection offline.
@@ -282,13 +290,14 @@ pub type PostSubmitResponse = Vec<ResponseData>;
 hook_options! {
     /// Options of a `postSubmit` hook: what the import application answered.
     #[derive(Clone, Debug, Serialize, Deserialize)]
+    #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
     #[serde(rename_all = "camelCase", bound = "R: Record")]
     pub struct PostSubmitOptions<R = Value> {
         /// Records before mapping.
         #[serde(default)]
         pub pre_map_data: Vec<Value>,
         /// Records after mapping, as sent to the application.
-        #[serde(default = "Vec::new")]
+        #[serde(default)]
         pub post_map_data: Vec<R>,
         /// The application's answer per record (the response has one element per record here).
         #[serde(default)]
@@ -303,10 +312,11 @@ pub type PostResponseMapResponse<R = Value> = Vec<R>;
 hook_options! {
     /// Options of a `postResponseMap` hook (2.0): records after response mapping.
     #[derive(Clone, Debug, Serialize, Deserialize)]
+    #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
     #[serde(rename_all = "camelCase", bound = "R: Record")]
     pub struct PostResponseMapOptions<R = Value> {
         /// Records after response mapping (the response has one element per record here).
-        #[serde(default = "Vec::new")]
+        #[serde(default)]
         pub post_response_map_data: Vec<R>,
         /// The application's answer per record.
         #[serde(default)]
@@ -335,6 +345,7 @@ hook_options! {
 
 /// Outcome of delivering an aggregated file (postAggregate `postAggregateData`).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct PostAggregateData {
     /// Whether the transfer succeeded.
@@ -361,6 +372,7 @@ hook_options! {
     /// Options of a `postAggregate` hook: after an aggregated file was delivered (read-only).
     /// It answers nothing: its functions return `Result<(), E>`.
     #[derive(Clone, Debug, Serialize, Deserialize)]
+    #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
     #[serde(rename_all = "camelCase")]
     pub struct PostAggregateOptions {
         /// What happened to the file.

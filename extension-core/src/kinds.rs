@@ -114,6 +114,17 @@ macro_rules! records_wire {
     };
 }
 
+/// The JSON Schema of a response: `false` (nothing is valid) for no value.
+#[cfg(feature = "schema")]
+macro_rules! response_schema {
+    (()) => {
+        schemars::json_schema!(false)
+    };
+    ($other:ty) => {
+        schemars::schema_for!($other)
+    };
+}
+
 /// The response's encoding: `()` is no value.
 macro_rules! encode_response {
     (()) => {
@@ -231,12 +242,55 @@ macro_rules! define_kinds {
                 }
             }
 
+            /// The options and response types as the table writes them, with their type
+            /// parameters (`PreMapOptions<R>`, `Vec<MapResult<R>>`); `None` for free-form kinds.
+            pub const fn signature(self) -> Option<(&'static str, &'static str)> {
+                match self {
+                    $(FunctionKind::$variant => Some((stringify!($options), stringify!($response))),)*
+                    $(FunctionKind::$free_variant => None,)*
+                }
+            }
+
             /// For kinds that answer one element per record: the option holding the
             /// records, as named on the wire (`data`, `postMapData`, ...).
             pub const fn record_field(self) -> Option<&'static str> {
                 match self {
                     $(FunctionKind::$variant => records_wire!($($field_wire)?),)*
                     $(FunctionKind::$free_variant => None,)*
+                }
+            }
+
+            /// The JSON Schema of its options (any JSON for free-form kinds).
+            #[cfg(feature = "schema")]
+            pub(crate) fn options_schema(self) -> schemars::Schema {
+                match self {
+                    $(FunctionKind::$variant => schemars::schema_for!($shown_options),)*
+                    $(FunctionKind::$free_variant => schemars::json_schema!(true),)*
+                }
+            }
+
+            /// The JSON Schema of its response: `false` for kinds that answer no value, any
+            /// JSON for free-form kinds.
+            #[cfg(feature = "schema")]
+            pub(crate) fn response_schema(self) -> schemars::Schema {
+                match self {
+                    $(FunctionKind::$variant => response_schema!($shown_response),)*
+                    $(FunctionKind::$free_variant => schemars::json_schema!(true),)*
+                }
+            }
+
+            /// Whether `options` decodes into its options type; the error names the field.
+            #[cfg(feature = "schema")]
+            pub(crate) fn check_options(self, options: &str) -> Result<(), String> {
+                fn check<T: DeserializeOwned>(text: &str) -> Result<(), String> {
+                    let mut de = serde_json::Deserializer::from_str(text);
+                    serde_path_to_error::deserialize::<_, T>(&mut de)
+                        .map(drop)
+                        .map_err(|e| format!("`{}`: {}", e.path(), e.inner()))
+                }
+                match self {
+                    $(FunctionKind::$variant => check::<$shown_options>(options),)*
+                    $(FunctionKind::$free_variant => check::<Value>(options),)*
                 }
             }
 

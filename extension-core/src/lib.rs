@@ -43,6 +43,8 @@ pub mod protocol;
 mod registration;
 mod registry;
 mod reply;
+#[cfg(feature = "schema")]
+#[cfg_attr(docsrs, doc(cfg(feature = "schema")))]
 pub mod schema;
 pub mod time;
 pub mod types;

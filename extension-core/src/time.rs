@@ -405,3 +405,23 @@ mod tests {
         }
     }
 }
+
+#[cfg(feature = "schema")]
+impl schemars::JsonSchema for ExportTime {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "ExportTime".into()
+    }
+
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        // What `deserialize_optional` accepts: section 3.5's inputs, and its falsy values.
+        schemars::json_schema!({
+            "description": "ISO-8601 date or date-time (no offset means UTC), or epoch milliseconds; falsy values (\"\", 0, false, null) mean none",
+            "anyOf": [
+                {"type": "string"},
+                {"type": "number"},
+                {"type": "null"},
+                {"const": false}
+            ]
+        })
+    }
+}

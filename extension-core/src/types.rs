@@ -16,6 +16,7 @@ pub type Extra = Map<String, Value>;
 /// A secret sent by integrator.io (the single-use `bearerToken`). Its `Debug` output is
 /// redacted so that logging the options never leaks it.
 #[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(transparent)]
 pub struct BearerToken(String);
 
@@ -40,6 +41,7 @@ impl fmt::Debug for BearerToken {
 /// An error attached to a record or a page: `{code, message, source}` (plus `retryDataKey`
 /// on preSavePage errors). Unknown members are kept.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct RecordError {
     /// Machine-readable code.

@@ -10,6 +10,7 @@ use std::fmt;
 /// The secret half of a wrapper connection (`connection.encrypted`). Its `Debug` output is
 /// redacted so that logging the options never leaks it; read it with [`Encrypted::expose`].
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(transparent)]
 pub struct Encrypted(Map<String, Value>);
 
@@ -38,6 +39,7 @@ impl fmt::Debug for Encrypted {
 
 /// A wrapper connection as saved in integrator.io.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Connection {
     /// Secret fields (redacted in `Debug`).
     #[serde(default)]
@@ -52,6 +54,7 @@ pub struct Connection {
 
 /// Options of a wrapper `ping`: does the connection work?
 #[derive(Clone, Debug, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct PingOptions {
     /// The connection to check.
@@ -74,6 +77,7 @@ pub struct PingOptions {
 /// Response of a wrapper `ping`: `{statusCode: 200}` or `{statusCode: 401, errors}`.
 /// Returning an error instead fails the whole call, not just the check.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct PingResponse {
     /// 200 when the connection works, 401 when it does not.
@@ -103,6 +107,7 @@ impl PingResponse {
 
 /// Which records a wrapper export is asked for (`type`; absent means everything).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "lowercase")]
 pub enum ExportType {
     /// Records changed since `delta.lastExecutionTime`.
@@ -115,6 +120,7 @@ pub enum ExportType {
 
 /// `delta` of a delta export.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct Delta {
     /// The field holding each record's modification time.
@@ -130,6 +136,7 @@ pub struct Delta {
 
 /// `once` of a once export.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct Once {
     /// The field to set on each exported record.
@@ -142,6 +149,7 @@ pub struct Once {
 
 /// `test` of a test export.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct TestExport {
     /// The most records to return.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -192,6 +200,7 @@ page_options! {
     /// Options of a wrapper `export`, called once per page. `S` is your paging state (what the
     /// previous call returned in `state`), `R` the record type of `data`, both JSON by default.
     #[derive(Clone, Debug, Serialize, Deserialize)]
+    #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
     #[serde(rename_all = "camelCase", bound = "S: Record, R: Record")]
     pub struct ExportOptions<S = Value, R = Value> {
         /// Which records: delta, once, test, or everything (`None`).
@@ -207,10 +216,10 @@ page_options! {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub test: Option<TestExport>,
         /// What the previous call returned in `state`; `None` on the first call.
-        #[serde(default = "Option::default", skip_serializing_if = "Option::is_none")]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub state: Option<S>,
         /// Page processors only: the records produced upstream.
-        #[serde(default = "Option::default", skip_serializing_if = "Option::is_none")]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pub data: Option<Vec<R>>,
         /// The export.
         #[serde(rename = "_exportId", default, skip_serializing_if = "Option::is_none")]
@@ -221,10 +230,11 @@ page_options! {
 
 /// Response of a wrapper `export`: one page.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase", bound = "S: Record, R: Record")]
 pub struct ExportResponse<S = Value, R = Value> {
     /// This page's records.
-    #[serde(default = "Vec::new")]
+    #[serde(default)]
     pub data: Vec<R>,
     /// Non-fatal export errors.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -233,7 +243,7 @@ pub struct ExportResponse<S = Value, R = Value> {
     #[serde(default)]
     pub last_page: bool,
     /// Handed back as `options.state` on the next call.
-    #[serde(default = "Option::default", skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state: Option<S>,
     /// True marks the connection offline and stops the export.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
@@ -255,13 +265,14 @@ impl<S, R> Default for ExportResponse<S, R> {
 page_options! {
     /// Options of a wrapper `import`: one page of records to write.
     #[derive(Clone, Debug, Serialize, Deserialize)]
+    #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
     #[serde(rename_all = "camelCase", bound = "R: Record")]
     pub struct ImportOptions<R = Value> {
         /// Records before mapping.
         #[serde(default)]
         pub pre_map_data: Vec<Value>,
         /// Records after mapping: write these (the response has one element per record here).
-        #[serde(default = "Vec::new")]
+        #[serde(default)]
         pub post_map_data: Vec<R>,
         /// The import.
         #[serde(rename = "_importId", default, skip_serializing_if = "Option::is_none")]
@@ -272,6 +283,7 @@ page_options! {
 
 /// What happened to one imported record.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct ImportResult {
     /// 200 success (errors allowed: partial success), 401 authorisation or connection
