@@ -21,60 +21,35 @@ use serde::Serialize;
 use std::future::Future;
 use std::pin::Pin;
 
-/// The registration of a function of a kind whose group is fixed by the kind.
-#[allow(clippy::too_many_arguments)]
+/// The registration of a function of a kind whose group is fixed by the kind. `origin` is
+/// (module path, function name, file, line); `signature` the options and return types as
+/// written.
 pub const fn typed<K: Kind>(
     name: &'static str,
-    module: &'static str,
-    function: &'static str,
-    file: &'static str,
-    line: u32,
+    origin: (&'static str, &'static str, &'static str, u32),
     signature: (&'static str, &'static str),
     entry: Entry,
 ) -> Registration {
-    Registration::__new(
-        name,
-        K::KIND.group(),
-        K::KIND,
-        module,
-        function,
-        file,
-        line,
-        signature,
-        entry,
-    )
+    Registration::new(name, K::KIND.group(), K::KIND, origin, signature, entry)
 }
 
 /// The registration of a function that chose its group (`#[json_function(group = "...")]`).
-#[allow(clippy::too_many_arguments)]
 pub const fn grouped<K: Kind>(
     name: &'static str,
     group: Option<Group>,
-    module: &'static str,
-    function: &'static str,
-    file: &'static str,
-    line: u32,
+    origin: (&'static str, &'static str, &'static str, u32),
     signature: (&'static str, &'static str),
     entry: Entry,
 ) -> Registration {
-    Registration::__new(
-        name,
-        group,
-        K::KIND,
-        module,
-        function,
-        file,
-        line,
-        signature,
-        entry,
-    )
+    Registration::new(name, group, K::KIND, origin, signature, entry)
 }
 
 /// The future an `async fn`'s shim boxes, so that every function of one signature shares
 /// one entry point.
 pub type BoxFuture<T> = Pin<Box<dyn Future<Output = T> + Send>>;
 
-/// A plain `fn(O) -> Result<R, E>`.
+/// A plain `fn(O) -> Result<R, E>`. The bounds on `R` and `E` are spelled out so that a
+/// wrong type is reported on the user's own token; the entry point is the alias one's.
 pub const fn sync_fn<K, O, R, E>(function: fn(O) -> Result<R, E>) -> Entry
 where
     K: Kind,
@@ -82,13 +57,7 @@ where
     R: ResponseFor<K, K::Response>,
     E: IntoExtensionError,
 {
-    // SAFETY: `run_sync` reads the pointer back as `fn(O) -> Result<R, E>`.
-    unsafe {
-        Entry::new(
-            std::mem::transmute::<fn(O) -> Result<R, E>, fn()>(function),
-            run_sync::<K, O, R, E>,
-        )
-    }
+    sync_fn_returning::<K, O, Result<R, E>>(function)
 }
 
 /// A plain `fn(O) -> T` whose return type is not spelled `Result<_, _>` (an alias).
@@ -98,11 +67,11 @@ where
     O: OptionsFor<K, K::Options>,
     T: ReturnFor<K, K::Response> + 'static,
 {
-    // SAFETY: `run_sync_returning` reads the pointer back as `fn(O) -> T`.
+    // SAFETY: `run_sync` reads the pointer back as `fn(O) -> T`.
     unsafe {
         Entry::new(
             std::mem::transmute::<fn(O) -> T, fn()>(function),
-            run_sync_returning::<K, O, T>,
+            run_sync::<K, O, T>,
         )
     }
 }
@@ -115,13 +84,7 @@ where
     R: ResponseFor<K, K::Response>,
     E: IntoExtensionError,
 {
-    // SAFETY: `run_async` reads the pointer back as `fn(O) -> BoxFuture<Result<R, E>>`.
-    unsafe {
-        Entry::new(
-            std::mem::transmute::<fn(O) -> BoxFuture<Result<R, E>>, fn()>(shim),
-            run_async::<K, O, R, E>,
-        )
-    }
+    async_fn_returning::<K, O, Result<R, E>>(shim)
 }
 
 /// An `async fn` whose return type is not spelled `Result<_, _>`.
@@ -131,11 +94,11 @@ where
     O: OptionsFor<K, K::Options>,
     T: ReturnFor<K, K::Response> + 'static,
 {
-    // SAFETY: `run_async_returning` reads the pointer back as `fn(O) -> BoxFuture<T>`.
+    // SAFETY: `run_async` reads the pointer back as `fn(O) -> BoxFuture<T>`.
     unsafe {
         Entry::new(
             std::mem::transmute::<fn(O) -> BoxFuture<T>, fn()>(shim),
-            run_async_returning::<K, O, T>,
+            run_async::<K, O, T>,
         )
     }
 }
@@ -146,22 +109,7 @@ pub fn boxed<F: Future + Send + 'static>(future: F) -> BoxFuture<F::Output> {
     Box::pin(future)
 }
 
-pub(crate) unsafe fn run_sync<K, O, R, E>(function: fn(), invocation: Invocation) -> Started
-where
-    K: Kind,
-    O: OptionsFor<K, K::Options>,
-    R: ResponseFor<K, K::Response>,
-    E: IntoExtensionError,
-{
-    // SAFETY: erased from this very type by `sync_fn`.
-    let function = unsafe { std::mem::transmute::<fn(), fn(O) -> Result<R, E>>(function) };
-    Started::Blocking(Box::new(move || {
-        let (options, expect) = decode::<K, O>(&invocation.options, invocation.name)?;
-        respond::<K, R, E>(function(options), expect)
-    }))
-}
-
-unsafe fn run_sync_returning<K, O, T>(function: fn(), invocation: Invocation) -> Started
+pub(crate) unsafe fn run_sync<K, O, T>(function: fn(), invocation: Invocation) -> Started
 where
     K: Kind,
     O: OptionsFor<K, K::Options>,
@@ -171,31 +119,11 @@ where
     let function = unsafe { std::mem::transmute::<fn(), fn(O) -> T>(function) };
     Started::Blocking(Box::new(move || {
         let (options, expect) = decode::<K, O>(&invocation.options, invocation.name)?;
-        respond::<K, T::Response, T::Error>(function(options).into_result(), expect)
+        respond::<K, T>(function(options), expect)
     }))
 }
 
-pub(crate) unsafe fn run_async<K, O, R, E>(shim: fn(), invocation: Invocation) -> Started
-where
-    K: Kind,
-    O: OptionsFor<K, K::Options>,
-    R: ResponseFor<K, K::Response>,
-    E: IntoExtensionError,
-{
-    // SAFETY: erased from this very type by `async_fn`.
-    let shim = unsafe { std::mem::transmute::<fn(), fn(O) -> BoxFuture<Result<R, E>>>(shim) };
-    match decode::<K, O>(&invocation.options, invocation.name) {
-        Ok((options, expect)) => {
-            let call = shim(options);
-            Started::Async(pending(
-                async move { respond::<K, R, E>(call.await, expect) },
-            ))
-        }
-        Err(failure) => Started::Ready(Err(failure)),
-    }
-}
-
-unsafe fn run_async_returning<K, O, T>(shim: fn(), invocation: Invocation) -> Started
+pub(crate) unsafe fn run_async<K, O, T>(shim: fn(), invocation: Invocation) -> Started
 where
     K: Kind,
     O: OptionsFor<K, K::Options>,
@@ -206,9 +134,7 @@ where
     match decode::<K, O>(&invocation.options, invocation.name) {
         Ok((options, expect)) => {
             let call = shim(options);
-            Started::Async(pending(async move {
-                respond::<K, T::Response, T::Error>(call.await.into_result(), expect)
-            }))
+            Started::Async(pending(async move { respond::<K, T>(call.await, expect) }))
         }
         Err(failure) => Started::Ready(Err(failure)),
     }
@@ -269,11 +195,10 @@ fn strip_location(message: &str) -> &str {
 }
 
 /// Checks the record-count invariant and encodes a function's result.
-fn respond<K: Kind, R: ResponseFor<K, K::Response>, E: IntoExtensionError>(
-    result: Result<R, E>,
-    expect: Expect,
-) -> Outcome {
-    let response = result.map_err(|e| Failure::from(e.into_extension_error()))?;
+fn respond<K: Kind, T: ReturnFor<K, K::Response>>(returned: T, expect: Expect) -> Outcome {
+    let response = returned
+        .into_result()
+        .map_err(|e| Failure::from(e.into_extension_error()))?;
     if let (Some((field, expected)), Some(actual)) = (expect.0, response.record_count()) {
         if expected != actual {
             return Err(Failure::single(

@@ -1,4 +1,4 @@
-//! Which module a host serves (PROTOCOL.md section 2.1).
+//! Which module a host serves ([protocol](crate::protocol) section 2.1).
 //!
 //! A binary has one set of registered functions: its module. A host serves that module either
 //! as the DIY module or as the module of one or more integration apps (connectors). Every

@@ -1,5 +1,5 @@
 //! Options and responses of the integration-app (connector) functions: installer and
-//! uninstaller (PROTOCOL.md 8.3, 8.4), settings (8.5), and the flat 2.0 functions (8.3, 8.6).
+//! uninstaller ([protocol](crate::protocol) 8.3, 8.4), settings (8.5), and the flat 2.0 functions (8.3, 8.6).
 //!
 //! The 1.0 functions take `{bearerToken, _integrationId, opts}`; each kind still has its own
 //! options type, so that one kind's function cannot be registered as another's.
@@ -9,12 +9,17 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 use std::collections::BTreeMap;
 
-/// Declares a 1.0 options type: `bearerToken`, `_integrationId`, `opts`, plus its own fields.
-macro_rules! integration_options {
-    ($(
+/// Declares options types: `bearerToken`, the `common` members given once for all of them,
+/// each type's own members (optional, omitted when empty), and `extra`.
+macro_rules! connector_options {
+    (common $common:tt $($(#[$doc:meta])* $name:ident $own:tt)*) => {
+        $(connector_options!(@type $common $(#[$doc])* $name $own);)*
+    };
+    (
+        @type { $($common:tt)* }
         $(#[$doc:meta])*
         $name:ident { $($(#[$field_doc:meta])* $field:ident: $ty:ty as $wire:literal,)* }
-    )*) => {$(
+    ) => {
         $(#[$doc])*
         #[derive(Clone, Debug, Default, Serialize, Deserialize)]
         #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
@@ -22,12 +27,7 @@ macro_rules! integration_options {
             /// Single-use token for integrator.io's API.
             #[serde(rename = "bearerToken", default, skip_serializing_if = "Option::is_none")]
             pub bearer_token: Option<BearerToken>,
-            /// The integration being worked on.
-            #[serde(rename = "_integrationId", default, skip_serializing_if = "Option::is_none")]
-            pub integration_id: Option<String>,
-            /// License details and function-specific options.
-            #[serde(default, skip_serializing_if = "Value::is_null")]
-            pub opts: Value,
+            $($common)*
             $(
                 $(#[$field_doc])*
                 #[serde(rename = $wire, default, skip_serializing_if = "crate::connectors::is_empty")]
@@ -37,7 +37,7 @@ macro_rules! integration_options {
             #[serde(flatten)]
             pub extra: Extra,
         }
-    )*};
+    };
 }
 
 /// `skip_serializing_if` for the optional members of the generated types.
@@ -49,7 +49,16 @@ pub(crate) fn is_empty<T: Serialize>(value: &T) -> bool {
     }
 }
 
-integration_options! {
+// 1.0 functions: `{bearerToken, _integrationId, opts}` plus their own members.
+connector_options! {
+    common {
+        /// The integration being worked on.
+        #[serde(rename = "_integrationId", default, skip_serializing_if = "Option::is_none")]
+        pub integration_id: Option<String>,
+        /// License details and function-specific options.
+        #[serde(default, skip_serializing_if = "Value::is_null")]
+        pub opts: Value,
+    }
     /// Options of the connector installer (`#[installer]`): the user started installing the
     /// connector; the integration exists with the license attached.
     InstallerOptions {
@@ -137,32 +146,9 @@ pub struct MappingLock {
 /// keyed by import, as the example and semantics say, not a bare array).
 pub type MappingMetadataResponse = BTreeMap<String, Vec<MappingLock>>;
 
-/// Declares a 2.0 options type: `bearerToken` plus its own JSON members.
-macro_rules! resource_options {
-    ($(
-        $(#[$doc:meta])*
-        $name:ident { $($(#[$field_doc:meta])* $field:ident: $ty:ty as $wire:literal,)* }
-    )*) => {$(
-        $(#[$doc])*
-        #[derive(Clone, Debug, Default, Serialize, Deserialize)]
-        #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-        pub struct $name {
-            /// Single-use token for integrator.io's API.
-            #[serde(rename = "bearerToken", default, skip_serializing_if = "Option::is_none")]
-            pub bearer_token: Option<BearerToken>,
-            $(
-                $(#[$field_doc])*
-                #[serde(rename = $wire, default, skip_serializing_if = "crate::connectors::is_empty")]
-                pub $field: $ty,
-            )*
-            /// Members the documentation does not list.
-            #[serde(flatten)]
-            pub extra: Extra,
-        }
-    )*};
-}
-
-resource_options! {
+// 2.0 functions: `bearerToken` plus their own members.
+connector_options! {
+    common {}
     /// Options of a 2.0 install or uninstall `step` (`#[step]`). Answers nothing.
     StepOptions {
         /// Form steps only: what the user submitted.

@@ -74,7 +74,7 @@ impl Dispatcher {
     }
 
     /// The function an envelope names, after the checks of sections 3.1, 3.3 and 3.4.
-    pub fn resolve(
+    pub(crate) fn resolve(
         &self,
         envelope: &Envelope,
     ) -> Result<(&'static Registration, JsonText), Failure> {

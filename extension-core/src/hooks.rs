@@ -1,4 +1,4 @@
-//! Options and responses of the hooks (PROTOCOL.md section 8.1).
+//! Options and responses of the hooks ([protocol](crate::protocol) section 8.1).
 //!
 //! Every options type keeps the members the documentation does not list in `extra`, takes
 //! every id as an optional string, and has `settings` / `configuration` as JSON values

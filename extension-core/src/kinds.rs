@@ -350,12 +350,12 @@ macro_rules! define_kinds {
         #[used]
         static DEFAULT_ENTRIES: &[unsafe fn(fn(), crate::registration::Invocation) -> crate::registration::Started] = &[
             $(
-                crate::__private::run_sync::<markers::$attr, $shown_options, $shown_response, crate::ExtensionError>,
-                crate::__private::run_async::<markers::$attr, $shown_options, $shown_response, crate::ExtensionError>,
+                crate::__private::run_sync::<markers::$attr, $shown_options, Result<$shown_response, crate::ExtensionError>>,
+                crate::__private::run_async::<markers::$attr, $shown_options, Result<$shown_response, crate::ExtensionError>>,
             )*
             $(
-                crate::__private::run_sync::<markers::$free_attr, Value, Value, crate::ExtensionError>,
-                crate::__private::run_async::<markers::$free_attr, Value, Value, crate::ExtensionError>,
+                crate::__private::run_sync::<markers::$free_attr, Value, Result<Value, crate::ExtensionError>>,
+                crate::__private::run_async::<markers::$free_attr, Value, Result<Value, crate::ExtensionError>>,
             )*
         ];
 

@@ -26,6 +26,8 @@
 //! (`PreSavePageOptions<MyRecord>`), and the error may be [`ExtensionError`] or any
 //! `std::error::Error`.
 
+#![cfg_attr(docsrs, feature(doc_cfg))]
+
 // The expansion names `::extension_core`: let the crate's own tests use the attributes.
 extern crate self as extension_core;
 
@@ -46,7 +48,7 @@ mod reply;
 #[cfg(feature = "schema")]
 #[cfg_attr(docsrs, doc(cfg(feature = "schema")))]
 pub mod schema;
-pub mod time;
+mod time;
 pub mod types;
 pub mod wrappers;
 

@@ -11,31 +11,25 @@ use std::pin::Pin;
 /// A call under way: resolves to the encoded result or the failure.
 pub(crate) type Pending = Pin<Box<dyn Future<Output = Outcome> + Send>>;
 
+/// Where a function is defined: module path, function name, file, line.
+pub(crate) type Origin = (&'static str, &'static str, &'static str, u32);
+
 /// One registered function. Built by the attribute macros; read it through the accessors.
 pub struct Registration {
     name: &'static str,
     group: Option<Group>,
     kind: FunctionKind,
-    module: &'static str,
-    function: &'static str,
-    file: &'static str,
-    line: u32,
+    origin: Origin,
     signature: (&'static str, &'static str),
     entry: Entry,
 }
 
 impl Registration {
-    /// What the expansion of an attribute registers. Not a public API.
-    #[doc(hidden)]
-    #[allow(clippy::too_many_arguments)]
-    pub const fn __new(
+    pub(crate) const fn new(
         name: &'static str,
         group: Option<Group>,
         kind: FunctionKind,
-        module: &'static str,
-        function: &'static str,
-        file: &'static str,
-        line: u32,
+        origin: Origin,
         signature: (&'static str, &'static str),
         entry: Entry,
     ) -> Self {
@@ -43,10 +37,7 @@ impl Registration {
             name,
             group,
             kind,
-            module,
-            function,
-            file,
-            line,
+            origin,
             signature,
             entry,
         }
@@ -69,17 +60,17 @@ impl Registration {
 
     /// Path of the Rust function (`my_crate::hooks::tag`).
     pub fn rust_path(&self) -> String {
-        format!("{}::{}", self.module, self.function)
+        format!("{}::{}", self.origin.0, self.origin.1)
     }
 
     /// Source file of the function.
     pub fn file(&self) -> &'static str {
-        self.file
+        self.origin.2
     }
 
     /// Source line of the function.
     pub fn line(&self) -> u32 {
-        self.line
+        self.origin.3
     }
 
     /// The options type as written in the function's signature.
@@ -94,7 +85,7 @@ impl Registration {
 
     /// `path (file:line)`, for messages.
     pub fn location(&self) -> String {
-        format!("{} ({}:{})", self.rust_path(), self.file, self.line)
+        format!("{} ({}:{})", self.rust_path(), self.file(), self.line())
     }
 
     /// Starts a call of the function.

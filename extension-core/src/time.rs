@@ -1,4 +1,4 @@
-//! Export times (`lastExportDateTime`, `currentExportDateTime`), PROTOCOL.md section 3.5.
+//! Export times (`lastExportDateTime`, `currentExportDateTime`), [protocol](crate::protocol) section 3.5.
 //!
 //! The Node host turns these into JavaScript `Date` objects before the function runs. Here
 //! typed options carry an [`ExportTime`]: an instant with millisecond precision (what a `Date`
@@ -342,6 +342,26 @@ fn parse_iso(text: &str) -> Option<i64> {
     Some(millis - sign * (oh * 60 + om) * 60_000)
 }
 
+#[cfg(feature = "schema")]
+impl schemars::JsonSchema for ExportTime {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "ExportTime".into()
+    }
+
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        // What `deserialize_optional` accepts: section 3.5's inputs, and its falsy values.
+        schemars::json_schema!({
+            "description": "ISO-8601 date or date-time (no offset means UTC), or epoch milliseconds; falsy values (\"\", 0, false, null) mean none",
+            "anyOf": [
+                {"type": "string"},
+                {"type": "number"},
+                {"type": "null"},
+                {"const": false}
+            ]
+        })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -403,25 +423,5 @@ mod tests {
             let (y, m, d) = civil_from_days(days);
             assert_eq!(days_from_civil(y, m, d), days);
         }
-    }
-}
-
-#[cfg(feature = "schema")]
-impl schemars::JsonSchema for ExportTime {
-    fn schema_name() -> std::borrow::Cow<'static, str> {
-        "ExportTime".into()
-    }
-
-    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
-        // What `deserialize_optional` accepts: section 3.5's inputs, and its falsy values.
-        schemars::json_schema!({
-            "description": "ISO-8601 date or date-time (no offset means UTC), or epoch milliseconds; falsy values (\"\", 0, false, null) mean none",
-            "anyOf": [
-                {"type": "string"},
-                {"type": "number"},
-                {"type": "null"},
-                {"const": false}
-            ]
-        })
     }
 }

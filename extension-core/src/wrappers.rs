@@ -1,4 +1,4 @@
-//! Options and responses of the wrappers (PROTOCOL.md section 8.2): a custom connection's
+//! Options and responses of the wrappers ([protocol](crate::protocol) section 8.2): a custom connection's
 //! ping, export and import.
 
 use crate::error::ErrorItem;

@@ -121,7 +121,7 @@ fn registration(spec: &KindSpec, args: &Args, sig: &Signature) -> TokenStream {
     let options_text = type_text(options);
     let output_text = type_text(output);
     let rest = quote! {
-        ::core::module_path!(), #rust_name, ::core::file!(), #line, (#options_text, #output_text), #entry
+        (::core::module_path!(), #rust_name, ::core::file!(), #line), (#options_text, #output_text), #entry
     };
     let constructor = match group {
         Some(group) => quote!(#private::grouped::<#kind>(#wire, #group, #rest)),
@@ -173,7 +173,7 @@ mod tests {
             }
         );
         let out = expand_str(&PRE_SAVE_PAGE, quote!(), item.clone());
-        assert!(out.contains("(\"tag\" , :: core :: module_path"), "{out}");
+        assert!(out.contains("(\"tag\" , (:: core :: module_path"), "{out}");
         assert!(
             out.contains(
                 "(\"PreSavePageOptions\" , \"Result<PreSavePageResponse, ExtensionError>\")"
@@ -186,7 +186,7 @@ mod tests {
         );
         let out = expand_str(&PRE_SAVE_PAGE, quote!(name = "preSavePageFunction"), item);
         assert!(
-            out.contains("(\"preSavePageFunction\" , :: core :: module_path"),
+            out.contains("(\"preSavePageFunction\" , (:: core :: module_path"),
             "{out}"
         );
     }

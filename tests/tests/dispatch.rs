@@ -1,4 +1,4 @@
-//! The dispatcher against PROTOCOL.md: every core error row of section 4, the multi-error
+//! The dispatcher against the protocol (extension-core/docs/protocol.md): every core error row of section 4, the multi-error
 //! examples of 3.1, group and flat lookup (3.3, 3.4), error mapping (3.6), result checks
 //! (3.7), the size rule (5), export times (3.5) and typed options, replayed on the
 //! Appendix A reference module plus a few typed hooks defined here.

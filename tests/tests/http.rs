@@ -1,4 +1,4 @@
-//! The HTTP host over real loopback connections: every item of PROTOCOL.md section 11's
+//! The HTTP host over real loopback connections: every item of the protocol (extension-core/docs/protocol.md) section 11's
 //! HTTP checklist, the heartbeat and timeouts (with short settings), panics, bad bodies,
 //! 1 000 concurrent requests, and a graceful shutdown draining a slow call.
 

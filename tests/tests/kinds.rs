@@ -1,5 +1,5 @@
 //! Round trips for every non-hook kind through the dispatcher, with payloads written from
-//! PROTOCOL.md's field tables, and an options payload of the wrong shape for each (a 422
+//! the protocol (extension-core/docs/protocol.md)'s field tables, and an options payload of the wrong shape for each (a 422
 //! naming the field). Grouped kinds are called with their `type`, flat 2.0 kinds without.
 
 mod common;

@@ -28,7 +28,10 @@ fn row(kind: FunctionKind) -> String {
                 String::new()
             };
             let nothing = if response == "()" { " (no value)" } else { "" };
-            format!("`{}` → `Result<{response}, E>`{alias}{nothing}", tidy(options))
+            format!(
+                "`{}` → `Result<{response}, E>`{alias}{nothing}",
+                tidy(options)
+            )
         }
         None => "any deserialisable `O` → `Result<T, E>`, `T` one of `Value`, `()` (no value), \
                  `Option<Value>` (`None` is no value), `Json<impl Serialize>`"
@@ -36,7 +39,9 @@ fn row(kind: FunctionKind) -> String {
     };
     let group = match (kind.group(), kind) {
         (Some(group), _) => format!("{} (`type: \"{}\"`)", group.property(), group.type_name()),
-        (None, FunctionKind::JsonFunction) => "the one given (`group = \"...\"`), or none".to_owned(),
+        (None, FunctionKind::JsonFunction) => {
+            "the one given (`group = \"...\"`), or none".to_owned()
+        }
         (None, _) => "none (flat)".to_owned(),
     };
     let stack = match kind.stack() {

@@ -285,7 +285,10 @@ fn schema_files_are_current() {
         if update && !expected.contains(&name) {
             std::fs::remove_file(dir.join(&name)).unwrap();
         } else {
-            assert!(expected.contains(&name), "schemas/{name} belongs to no kind");
+            assert!(
+                expected.contains(&name),
+                "schemas/{name} belongs to no kind"
+            );
         }
     }
 }
@@ -296,7 +299,11 @@ fn wrong_responses_are_rejected() {
         (K::Ping, json!({"statusCode": "ok"}), "/statusCode"),
         (K::Ping, json!({"errors": []}), "statusCode"),
         (K::PreMap, json!([{"errors": "none"}]), "/0/errors"),
-        (K::IntegrationInstaller, json!({"stepsToUpdate": []}), "success"),
+        (
+            K::IntegrationInstaller,
+            json!({"stepsToUpdate": []}),
+            "success",
+        ),
         (
             K::MappingMetadata,
             json!({"imp": [{"requiredGenerateFields": "id"}]}),

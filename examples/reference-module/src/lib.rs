@@ -1,4 +1,4 @@
-//! The module Celigo's Node packages are tested against (PROTOCOL.md Appendix A), written
+//! The module Celigo's Node packages are tested against (the protocol (extension-core/docs/protocol.md) Appendix A), written
 //! with the framework's free-form JSON functions, so that the same black-box behaviour can
 //! be replayed against every host. Each function is registered in its group and is also
 //! reachable by flat requests.

@@ -1,4 +1,4 @@
-//! The reference module (PROTOCOL.md Appendix A) as a Lambda function: the `bootstrap` of a
+//! The reference module (the protocol (extension-core/docs/protocol.md) Appendix A) as a Lambda function: the `bootstrap` of a
 //! custom runtime (`provided.al2023`). Configure it with `INTEGRATOR_EXTENSION_DIY=true` or
 //! `INTEGRATOR_EXTENSION_CONNECTORS=id1,id2`.
 

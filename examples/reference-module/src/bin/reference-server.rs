@@ -1,4 +1,4 @@
-//! The reference module (PROTOCOL.md Appendix A) over HTTP, for replaying the Node packages'
+//! The reference module (the protocol (extension-core/docs/protocol.md) Appendix A) over HTTP, for replaying the Node packages'
 //! black-box tests: `cargo run -p reference-module --bin reference-server -- --diy`.
 
 use reference_module as _;

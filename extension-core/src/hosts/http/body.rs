@@ -1,9 +1,9 @@
 //! Reading a `POST /function` body as Node's JSON body parser does (section 6.1): JSON only,
 //! identity, gzip or deflate, within the limit, into one buffer.
 
+use super::service::RequestBody;
 use bytes::Bytes;
 use http_body_util::{BodyExt, Limited};
-use hyper::body::Body;
 use hyper::header::{CONTENT_ENCODING, CONTENT_LENGTH, CONTENT_TYPE};
 use hyper::{HeaderMap, StatusCode};
 
@@ -53,15 +53,11 @@ impl BodyError {
 
 /// The body's bytes, inflated, checked to be JSON-typed and to start like an object or array
 /// (Node's strict mode); a body that is not JSON-typed and empty reads as `{}`.
-pub(super) async fn read_body<B>(
+pub(super) async fn read_body<B: RequestBody>(
     headers: &HeaderMap,
     body: B,
     limit: usize,
-) -> Result<Bytes, BodyError>
-where
-    B: Body<Data = Bytes> + Send + 'static,
-    B::Error: std::error::Error + Send + Sync + 'static,
-{
+) -> Result<Bytes, BodyError> {
     let declared = headers
         .get(CONTENT_LENGTH)
         .and_then(|v| v.to_str().ok())

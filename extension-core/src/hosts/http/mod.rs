@@ -21,7 +21,7 @@ mod conn;
 mod service;
 
 pub use config::{HttpArgs, HttpConfig};
-pub use service::{ExtensionService, ServiceBuilder};
+pub use service::{ExtensionService, RequestBody, ServiceBuilder};
 
 use crate::hosts::cli;
 use crate::Dispatcher;

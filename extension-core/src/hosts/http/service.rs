@@ -116,13 +116,23 @@ impl ServiceBuilder {
     }
 }
 
-type BoxFuture = Pin<Box<dyn Future<Output = Result<Response<Full<Bytes>>, Infallible>> + Send>>;
+/// A request body the service reads: any `http_body::Body` of `Bytes` (hyper's, axum's, ...).
+pub trait RequestBody: Body<Data = Bytes, Error = Self::ReadError> + Send + 'static {
+    /// The body's error.
+    type ReadError: std::error::Error + Send + Sync + 'static;
+}
 
-impl<B> tower_service::Service<Request<B>> for ExtensionService
+impl<B> RequestBody for B
 where
     B: Body<Data = Bytes> + Send + 'static,
     B::Error: std::error::Error + Send + Sync + 'static,
 {
+    type ReadError = B::Error;
+}
+
+type BoxFuture = Pin<Box<dyn Future<Output = Result<Response<Full<Bytes>>, Infallible>> + Send>>;
+
+impl<B: RequestBody> tower_service::Service<Request<B>> for ExtensionService {
     type Response = Response<Full<Bytes>>;
     type Error = Infallible;
     type Future = BoxFuture;
@@ -167,15 +177,11 @@ fn normalise(path: &str) -> String {
     }
 }
 
-async fn route<B>(
+async fn route<B: RequestBody>(
     shared: &Shared,
     heartbeat: Option<Heartbeat>,
     request: Request<B>,
-) -> Response<Full<Bytes>>
-where
-    B: Body<Data = Bytes> + Send + 'static,
-    B::Error: std::error::Error + Send + Sync + 'static,
-{
+) -> Response<Full<Bytes>> {
     let path = normalise(request.uri().path());
     let get = matches!(*request.method(), Method::GET | Method::HEAD);
     match (path.as_str(), get, request.method() == Method::POST) {
@@ -238,15 +244,11 @@ fn operations_allowed<B>(shared: &Shared, request: &Request<B>) -> bool {
         .is_some_and(|t| same_token(&t, &shared.system_token))
 }
 
-async fn function<B>(
+async fn function<B: RequestBody>(
     shared: &Shared,
     heartbeat: Option<Heartbeat>,
     request: Request<B>,
-) -> Response<Full<Bytes>>
-where
-    B: Body<Data = Bytes> + Send + 'static,
-    B::Error: std::error::Error + Send + Sync + 'static,
-{
+) -> Response<Full<Bytes>> {
     let (parts, body) = request.into_parts();
     let bytes = match read_body(&parts.headers, body, shared.body_limit).await {
         Ok(bytes) => bytes,

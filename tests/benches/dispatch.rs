@@ -3,37 +3,16 @@
 //! a hand-written handler does with the same function (decode the options, call, encode).
 //! Both start from the same request text and end with the response bytes.
 //!
-//! `cargo bench -p extension-core --bench dispatch` (release build). Rounds alternate the
+//! `cargo bench -p extension-tests --bench dispatch` (release build). Rounds alternate the
 //! two paths so that machine drift hits both; the figure is the ratio of the medians.
 
 use extension_core::hosts::local::Local;
 use extension_core::prelude::*;
+// The benchmark kit's hook (uppercase `name`, add `processed: true`) is the example's.
 use extension_core::{Configuration, Dispatcher, Reply};
 use std::hint::black_box;
 use std::time::{Duration, Instant};
-
-/// The benchmark kit's hook: uppercase `name`, add `processed: true`.
-#[pre_save_page(name = "preSavePage")]
-fn process(options: PreSavePageOptions) -> Result<PreSavePageResponse, ExtensionError> {
-    let data = options
-        .data
-        .into_iter()
-        .map(|mut record| {
-            if let Some(Value::String(name)) = record.get_mut("name") {
-                *name = name.to_uppercase();
-            }
-            if let Some(object) = record.as_object_mut() {
-                object.insert("processed".to_owned(), Value::Bool(true));
-            }
-            record
-        })
-        .collect();
-    Ok(PreSavePageResponse {
-        data,
-        errors: options.errors,
-        ..Default::default()
-    })
-}
+use typed_hooks::process_page as process;
 
 /// 200 records of ten mixed fields, like the kit's `typical` payload.
 fn page(records: usize) -> Value {
