@@ -35,9 +35,9 @@ fn page(records: usize) -> Value {
     json!({"data": data, "errors": [], "_exportId": "e1", "pageIndex": 0})
 }
 
-fn direct(options: &str) -> Vec<u8> {
+fn direct(host: &Local, options: &str) -> Vec<u8> {
     let options: PreSavePageOptions = extension_core::serde_json::from_str(options).unwrap();
-    let response = process(options).unwrap();
+    let response = host.block_on(process(options)).unwrap();
     // What a Node-compatible handler writes: numbers as JSON.stringify prints them.
     extension_core::__private::to_json_vec(&response).unwrap()
 }
@@ -67,7 +67,7 @@ fn main() {
     let dispatcher = Dispatcher::new(Configuration::diy()).expect("registry");
     let dispatcher = Local::new(dispatcher).expect("a runtime");
     assert_eq!(
-        direct(&options_text),
+        direct(&dispatcher, &options_text),
         dispatched(&dispatcher, &envelope),
         "both paths answer the same bytes"
     );
@@ -80,7 +80,7 @@ fn main() {
             break;
         }
         a.push(time_per_call(per_round, || {
-            black_box(direct(black_box(&options_text)));
+            black_box(direct(&dispatcher, black_box(&options_text)));
         }));
         b.push(time_per_call(per_round, || {
             black_box(dispatched(&dispatcher, black_box(&envelope)));

@@ -52,6 +52,12 @@ impl Drop for Emulator {
 }
 
 fn start(env: &[(&str, &str)]) -> Option<Emulator> {
+    start_logging(env, None)
+}
+
+/// Starts the emulator with the function; its output (the function's logs among it) goes to
+/// `log` when given.
+fn start_logging(env: &[(&str, &str)], log: Option<&std::fs::File>) -> Option<Emulator> {
     let rie = emulator()?;
     let (port, api_port) = (free_port(), free_port());
     let mut command = Command::new(rie);
@@ -65,8 +71,14 @@ fn start(env: &[(&str, &str)]) -> Option<Emulator> {
         .env_remove("AWS_LAMBDA_MAX_CONCURRENCY")
         .env_remove("INTEGRATOR_EXTENSION_DIY")
         .env_remove("INTEGRATOR_EXTENSION_CONNECTORS")
+        .env_remove("AWS_LAMBDA_LOG_FORMAT")
         .stdout(Stdio::null())
         .stderr(Stdio::null());
+    if let Some(log) = log {
+        command
+            .stdout(log.try_clone().unwrap())
+            .stderr(log.try_clone().unwrap());
+    }
     for (k, v) in env {
         command.env(k, v);
     }
@@ -317,4 +329,47 @@ fn connector_routing_and_configuration_errors() {
             )
         );
     }
+}
+
+#[test]
+fn logs_are_json_objects_when_the_function_asks_for_json() {
+    let path = std::env::temp_dir().join(format!("lambda-json-logs-{}.log", std::process::id()));
+    let log = std::fs::File::create(&path).unwrap();
+    let Some(emulator) = start_logging(
+        &[
+            ("INTEGRATOR_EXTENSION_DIY", "true"),
+            ("AWS_LAMBDA_LOG_FORMAT", "JSON"),
+        ],
+        Some(&log),
+    ) else {
+        return;
+    };
+    let (_, error, _) = invoke(
+        &emulator,
+        Some(r#"{"diy":true,"type":"hook","function":"doSomething"}"#),
+        "{}",
+    );
+    assert_eq!(error, None);
+    let (_, error, _) = invoke(
+        &emulator,
+        Some(r#"{"diy":true,"type":"hook","function":"doSomethingError"}"#),
+        r#"{"bearerToken":"secret-bearer"}"#,
+    );
+    assert!(error.is_some());
+    drop(emulator);
+    let logs = std::fs::read_to_string(&path).unwrap();
+    let _ = std::fs::remove_file(&path);
+    let ours: Vec<extension_core::serde_json::Value> = logs
+        .lines()
+        .filter(|l| l.contains("integrator-extension") || l.contains("invocation failed"))
+        .map(value)
+        .collect();
+    let messages: Vec<&str> = ours.iter().filter_map(|l| l["message"].as_str()).collect();
+    assert!(
+        messages.contains(&"Loaded integrator-extension configuration.")
+            && messages.contains(&"invocation failed"),
+        "{logs}"
+    );
+    assert!(ours.iter().all(|l| l["level"].is_string()), "{logs}");
+    assert!(!logs.contains("secret-bearer"), "{logs}");
 }

@@ -6,8 +6,14 @@ use extension_core::prelude::*;
 use serde::{Deserialize, Serialize};
 
 /// The benchmark kit's hook: uppercase each record's `name` and mark it `processed`.
+///
+/// An `async fn` although it awaits nothing: it only computes, so it runs on the server's
+/// async workers with no hand-off. A plain `fn` runs on the blocking pool, which is what a
+/// function that blocks (a synchronous database driver, say) needs.
 #[pre_save_page(name = "preSavePage")]
-pub fn process_page(options: PreSavePageOptions) -> Result<PreSavePageResponse, ExtensionError> {
+pub async fn process_page(
+    options: PreSavePageOptions,
+) -> Result<PreSavePageResponse, ExtensionError> {
     let data = options
         .data
         .into_iter()

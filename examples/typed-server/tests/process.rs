@@ -47,8 +47,15 @@ fn start_logged(extra: &[&str]) -> (Child, u16, Logs) {
             !line.contains("system-token-7f3a"),
             "the token must not be logged: {line}"
         );
-        if let Some(address) = line.split("address=").nth(1) {
-            let port = address.trim().rsplit(':').next().unwrap().parse().unwrap();
+        // `address=127.0.0.1:PORT` as text, `"address":"127.0.0.1:PORT"` as JSON.
+        let address = line
+            .split("address=")
+            .nth(1)
+            .or_else(|| line.split("\"address\":\"").nth(1))
+            .map(|rest| rest.trim().trim_end_matches(|c: char| !c.is_ascii_digit()));
+        if let Some(address) = address {
+            let address = address.split('"').next().unwrap();
+            let port = address.rsplit(':').next().unwrap().parse().unwrap();
             // Keep reading stderr so the server never blocks on a full pipe.
             let logs = Logs::default();
             let sink = std::sync::Arc::clone(&logs);
@@ -158,6 +165,56 @@ fn sigterm_drains_and_exits_0_and_secrets_stay_out_of_the_logs() {
         !logs.contains("system-token-7f3a") && !logs.contains("secret-bearer"),
         "{logs}"
     );
+}
+
+#[test]
+fn json_logs_are_one_object_per_line_with_numeric_durations() {
+    let (mut child, port, logs) = start_logged(&["--diy", "--log-format", "json"]);
+    let body = r#"{"diy":true,"type":"hook","function":"preSavePage","options":{"data":[]}}"#;
+    let mut stream = TcpStream::connect(("127.0.0.1", port)).unwrap();
+    write!(
+        stream,
+        "POST /function HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer system-token-7f3a\r\ntraceid: t-1\r\nContent-Type: application/json\r\nConnection: close\r\nContent-Length: {}\r\n\r\n{body}",
+        body.len()
+    )
+    .unwrap();
+    let mut response = String::new();
+    let _ = stream.read_to_string(&mut response);
+    let killed = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    assert_eq!(wait(&mut child), 0);
+    let deadline = Instant::now() + Duration::from_secs(5);
+    while !logs
+        .lock()
+        .unwrap()
+        .iter()
+        .any(|l| l.contains("callFunctionInvoked"))
+        && Instant::now() < deadline
+    {
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let logs = logs.lock().unwrap().clone();
+    let lines: Vec<extension_core::serde_json::Value> = logs
+        .iter()
+        .map(|l| {
+            extension_core::serde_json::from_str(l)
+                .unwrap_or_else(|e| panic!("not one JSON object ({e}): {l}"))
+        })
+        .collect();
+    let call = lines
+        .iter()
+        .find(|l| l["log_name"] == "callFunctionInvoked")
+        .unwrap_or_else(|| panic!("{logs:?}"));
+    assert!(call["duration_ms"].is_f64(), "{call}");
+    assert_eq!(call["status_code"], 200, "{call}");
+    let request = lines
+        .iter()
+        .find(|l| l["log_name"] == "reqFinished")
+        .unwrap_or_else(|| panic!("{logs:?}"));
+    assert!(request["response_time_ms"].is_f64(), "{request}");
 }
 
 #[test]

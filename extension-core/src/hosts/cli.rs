@@ -167,28 +167,40 @@ enum Command<S: Args> {
     Serve(S),
 }
 
-/// Runs a host binary: parses the command line, then `serve` with its settings and whether
-/// anything was configured at all (section 2.1, check 1).
-pub(crate) fn main<S: Args + clap::FromArgMatches>(serve: fn(S, bool) -> ExitCode) -> ExitCode {
+/// What a host binary's command line asks for.
+#[derive(Debug)]
+pub(crate) enum Run<S> {
+    /// Serve, with the settings and whether anything was configured at all (section 2.1,
+    /// check 1: defaults do not count).
+    Serve(S, bool),
+}
+
+/// Parses a host binary's command line (`args` starts with the program's name).
+pub(crate) fn parse<S: Args + clap::FromArgMatches>(
+    args: impl IntoIterator<Item = impl Into<std::ffi::OsString> + Clone>,
+) -> Result<Run<S>, clap::Error> {
     use clap::{CommandFactory, FromArgMatches};
     let version = concat!("(extension-core ", env!("CARGO_PKG_VERSION"), ")");
     let command = Cli::<S>::command()
         .version(version)
         .about("Serves this binary's integrator.io extension functions.");
-    let matches = match command.try_get_matches() {
-        Ok(m) => m,
-        Err(e) => e.exit(),
-    };
-    let cli = match Cli::<S>::from_arg_matches(&matches) {
-        Ok(cli) => cli,
-        Err(e) => e.exit(),
-    };
-    match cli.command {
-        None => serve(cli.serve, configured(&matches)),
+    let matches = command.try_get_matches_from(args)?;
+    let cli = Cli::<S>::from_arg_matches(&matches)?;
+    Ok(match cli.command {
+        None => Run::Serve(cli.serve, configured(&matches)),
         Some(Command::Serve(args)) => {
             let configured = matches.subcommand_matches("serve").is_some_and(configured);
-            serve(args, configured)
+            Run::Serve(args, configured)
         }
+    })
+}
+
+/// Runs a host binary: parses the command line, then does what it asks.
+pub(crate) fn main<S: Args + clap::FromArgMatches>(serve: fn(S, bool) -> ExitCode) -> ExitCode {
+    match parse::<S>(std::env::args_os()) {
+        Ok(Run::Serve(args, configured)) => serve(args, configured),
+        // Usage errors exit with 2, --help and --version with 0.
+        Err(e) => e.exit(),
     }
 }
 

@@ -219,3 +219,141 @@ fn generate_token() -> String {
     getrandom::fill(&mut bytes).expect("the operating system's random source is unavailable");
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::hosts::cli::{self, Run};
+
+    /// The configuration a command line gives, or the section 2 error.
+    fn config(args: &[&str]) -> Result<(HttpConfig, bool), (String, String)> {
+        let run = cli::parse::<HttpArgs>(std::iter::once("server").chain(args.iter().copied()));
+        let Ok(Run::Serve(args, configured)) = run else {
+            panic!("{args:?} is a usage error: {run:?}");
+        };
+        let checked = if configured {
+            args.config()
+        } else {
+            Err(cli::not_configured())
+        };
+        checked.map_err(|e| (e.0.code().to_owned(), e.0.message().to_owned()))
+    }
+
+    fn code(args: &[&str]) -> String {
+        config(args).unwrap_err().0
+    }
+
+    fn usage_error(args: &[&str]) -> clap::error::ErrorKind {
+        cli::parse::<HttpArgs>(std::iter::once("server").chain(args.iter().copied()))
+            .unwrap_err()
+            .kind()
+    }
+
+    // One test: the environment is the process's, so its cases must not run side by side.
+    #[test]
+    fn section_2_checks_flags_and_environment() {
+        assert_eq!(
+            config(&[]).unwrap_err(),
+            (
+                "missing_parameter".into(),
+                "Options parameter is not provided.".into()
+            )
+        );
+        assert_eq!(
+            config(&["--port", "7001"]).unwrap_err(),
+            (
+                "missing_required_field".into(),
+                "Either DIY or connectors field needs to be set.".into()
+            )
+        );
+        assert_eq!(
+            code(&["--diy", "--connector", "c1"]),
+            "invalid_configuration"
+        );
+        assert_eq!(
+            config(&["--connector", ""]).unwrap_err(),
+            (
+                "invalid_field".into(),
+                "No connector modules provided in the connectors field.".into()
+            )
+        );
+        assert_eq!(
+            config(&["--diy", "--bind", "0.0.0.0"]).unwrap_err(),
+            (
+                "missing_required_field".into(),
+                "systemToken not provided in options.".into()
+            )
+        );
+
+        let (c, generated) = config(&["--diy", "--port=7100", "--heartbeat-ms", "50"]).unwrap();
+        assert!(c.modules.is_diy() && generated && c.system_token.len() == 32);
+        assert!(c.system_token.bytes().all(|b| b.is_ascii_hexdigit()));
+        assert_eq!(
+            (c.port, c.heartbeat, c.backlog),
+            (7100, Duration::from_millis(50), 511)
+        );
+        assert!(c.bind.is_loopback());
+        let (c, _) = config(&["serve", "--connector", "a,b", "--connector", " c "]).unwrap();
+        assert_eq!(c.modules.connector_ids(), ["a", "b", "c"]);
+        assert!(
+            !format!("{c:?}").contains(&c.system_token),
+            "the token stays out of Debug"
+        );
+
+        assert_eq!(
+            usage_error(&["--diy", "--backlog", "0"]),
+            clap::error::ErrorKind::ValueValidation
+        );
+        assert_eq!(
+            usage_error(&["--diy", "--nope"]),
+            clap::error::ErrorKind::UnknownArgument
+        );
+        assert_eq!(
+            usage_error(&["--diy", "--port", "x"]),
+            clap::error::ErrorKind::ValueValidation
+        );
+        assert_eq!(
+            usage_error(&["--help"]),
+            clap::error::ErrorKind::DisplayHelp
+        );
+        assert_eq!(
+            usage_error(&["--version"]),
+            clap::error::ErrorKind::DisplayVersion
+        );
+
+        // The environment, where a flag is not given; any setting there counts as configured.
+        let vars = [
+            ("INTEGRATOR_EXTENSION_CONNECTORS", "x, y"),
+            ("INTEGRATOR_EXTENSION_SYSTEM_TOKEN", "tok"),
+            ("INTEGRATOR_EXTENSION_PORT", "7200"),
+            ("INTEGRATOR_EXTENSION_BACKLOG", "64"),
+            ("INTEGRATOR_EXTENSION_OPEN_OPERATIONS", "yes"),
+        ];
+        for (name, value) in vars {
+            std::env::set_var(name, value);
+        }
+        let result = config(&["--port", "7300"]);
+        let heartbeat_only = {
+            for (name, _) in vars {
+                std::env::remove_var(name);
+            }
+            std::env::set_var("INTEGRATOR_EXTENSION_HEARTBEAT_MS", "5");
+            let result = config(&[]);
+            std::env::remove_var("INTEGRATOR_EXTENSION_HEARTBEAT_MS");
+            result
+        };
+        let (c, generated) = result.unwrap();
+        assert_eq!(c.modules.connector_ids(), ["x", "y"]);
+        assert_eq!(
+            (
+                c.system_token.as_str(),
+                generated,
+                c.port,
+                c.backlog,
+                c.open_operations
+            ),
+            ("tok", false, 7300, 64, true)
+        );
+        assert_eq!(heartbeat_only.unwrap_err().0, "missing_required_field");
+    }
+}
