@@ -9,6 +9,7 @@ use crate::kinds::Group;
 use crate::registration::{Invocation, Registration, Started};
 use crate::registry::{Registry, RegistryError};
 use crate::reply::{Outcome, Reply};
+use crate::state::States;
 use std::future::Future;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::pin::Pin;
@@ -28,22 +29,22 @@ pub struct Dispatcher {
 struct Inner {
     config: Configuration,
     registry: Arc<Registry>,
+    states: Arc<States>,
 }
 
 impl Dispatcher {
-    /// A dispatcher over the functions linked into this binary. Fails when none are
-    /// registered or two answer the same request.
+    /// A dispatcher over the functions linked into this binary, with no state. Fails when
+    /// none are registered, two answer the same request, or one takes a `State<T>`.
     pub fn new(config: Configuration) -> Result<Self, RegistryError> {
-        Ok(Dispatcher::with_registry(config, Registry::global()?))
+        Dispatcher::builder(config).build()
     }
 
-    /// A dispatcher over a registry of your own (tests, embedding).
-    pub fn with_registry(config: Configuration, registry: impl Into<Arc<Registry>>) -> Self {
-        Dispatcher {
-            inner: Arc::new(Inner {
-                config,
-                registry: registry.into(),
-            }),
+    /// A dispatcher with state, or over a registry of your own.
+    pub fn builder(config: Configuration) -> DispatcherBuilder {
+        DispatcherBuilder {
+            config,
+            registry: None,
+            states: States::new(),
         }
     }
 
@@ -57,16 +58,22 @@ impl Dispatcher {
         &self.inner.registry
     }
 
+    /// The states functions are given.
+    pub fn states(&self) -> &States {
+        &self.inner.states
+    }
+
     /// Validates the envelope, finds the function, runs it and checks its result (sections
     /// 3.1 to 3.8 and 5). A plain `fn` runs where blocking is allowed (tokio's blocking pool,
     /// when called on a tokio runtime), an `async fn` on the caller's task. A panic in the
     /// function is a 422 `function_panicked`.
     pub async fn dispatch(&self, envelope: &Envelope, context: Context) -> Outcome {
         let (registration, options) = self.resolve(envelope)?;
-        let _context = context.for_function(registration.name(), registration.kind());
         let invocation = Invocation {
             options,
             name: registration.name(),
+            context: context.for_function(registration.name(), registration.kind()),
+            states: Arc::clone(&self.inner.states),
         };
         let reply = run(registration, invocation).await?;
         check_size(&reply, envelope.max_response_size())?;
@@ -150,6 +157,65 @@ impl Dispatcher {
                 "invalid_function",
                 "The function passed in the extension options doesn't map to a function.",
             )
+        })
+    }
+}
+
+/// Builds a [`Dispatcher`]: its registry (the functions linked into this binary by default)
+/// and the states its functions are given.
+#[derive(Debug)]
+pub struct DispatcherBuilder {
+    config: Configuration,
+    registry: Option<Arc<Registry>>,
+    states: States,
+}
+
+impl DispatcherBuilder {
+    /// Serve these functions instead of every linked one (tests, embedding).
+    #[must_use]
+    pub fn registry(mut self, registry: impl Into<Arc<Registry>>) -> Self {
+        self.registry = Some(registry.into());
+        self
+    }
+
+    /// Give functions these states (`State<T>` arguments).
+    #[must_use]
+    pub fn states(mut self, states: States) -> Self {
+        self.states = states;
+        self
+    }
+
+    /// Give functions this value as their `State<T>`.
+    #[must_use]
+    pub fn state<T: crate::state::StateValue>(mut self, value: T) -> Self {
+        self.states.insert(value);
+        self
+    }
+
+    /// The dispatcher. Fails when no function is registered, two answer the same request, or
+    /// one takes a `State<T>` it was not given: at start-up, not at its first call.
+    pub fn build(self) -> Result<Dispatcher, RegistryError> {
+        let registry = match self.registry {
+            Some(registry) => registry,
+            None => Registry::global()?,
+        };
+        for registration in registry.iter() {
+            let missing = registration
+                .requirements()
+                .find(|(type_id, _)| !self.states.has(*type_id));
+            if let Some((_, state)) = missing {
+                return Err(RegistryError::MissingState {
+                    function: registration.location(),
+                    state: state.to_owned(),
+                });
+            }
+        }
+        Ok(Dispatcher {
+            inner: Arc::new(Inner {
+                config: self.config,
+                registry,
+                states: Arc::new(self.states),
+            }),
         })
     }
 }

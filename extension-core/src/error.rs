@@ -7,9 +7,11 @@ use std::fmt;
 /// An error an extension function reports: integrator.io receives it as `{code, message}`.
 ///
 /// Any [`std::error::Error`] converts into it, so `?` just works inside a function returning
-/// `Result<_, ExtensionError>`; the code is then the error's type name (the Rust counterpart of a
-/// JavaScript error's `name`). Use [`ExtensionError::new`], [`ExtensionError::with_code`] or
-/// [`ResultExt::code`] to choose the code.
+/// `Result<_, ExtensionError>`; the code is then the one the error's type chooses
+/// ([`ErrorCode`](crate::ErrorCode)), `SyntaxError` for JSON that does not parse (as
+/// `JSON.parse` throws), Node's `ENOENT`-style codes for I/O errors, or else the error's type
+/// name (the Rust counterpart of a JavaScript error's `name`). Use [`ExtensionError::new`],
+/// [`ExtensionError::with_code`] or [`ResultExt::code`] to choose the code at the call site.
 ///
 /// It deliberately does not implement `std::error::Error` itself: that is what lets every
 /// other error convert into it.
@@ -45,15 +47,17 @@ impl ExtensionError {
         &self.message
     }
 
-    /// Converts any error, taking its `Display` as the message and its type name as the code.
-    pub fn from_error<E: std::error::Error + ?Sized>(error: &E) -> Self {
-        ExtensionError::new(short_type_name::<E>(), error.to_string())
+    /// Converts any error, taking its `Display` as the message and its code as described
+    /// above.
+    pub fn from_error<E: std::error::Error + 'static>(error: &E) -> Self {
+        let code = crate::codes::resolve(error, crate::codes::short_type_name::<E>());
+        ExtensionError::new(code, error.to_string())
     }
 
     /// Converts a boxed error (`Box<dyn Error + Send + Sync>`, which Rust does not let a
     /// blanket `From` cover): `.map_err(ExtensionError::from_boxed)?`.
     pub fn from_boxed(error: Box<dyn std::error::Error + Send + Sync>) -> Self {
-        ExtensionError::new("Error", error.to_string())
+        error.into_extension_error()
     }
 
     /// The wire form of this error. An empty code becomes `Error`, as Node falls back from
@@ -71,7 +75,7 @@ impl ExtensionError {
     }
 }
 
-impl<E: std::error::Error> From<E> for ExtensionError {
+impl<E: std::error::Error + 'static> From<E> for ExtensionError {
     fn from(error: E) -> Self {
         ExtensionError::from_error(&error)
     }
@@ -98,23 +102,13 @@ impl Serialize for ExtensionError {
     }
 }
 
-/// `JavaScript`-style `name` for a Rust error: `core::num::ParseIntError` → `ParseIntError`.
-fn short_type_name<E: ?Sized>() -> &'static str {
-    let full = std::any::type_name::<E>();
-    let base = full.split('<').next().unwrap_or(full);
-    let name = base.rsplit("::").next().unwrap_or(base);
-    if name.is_empty() || name.starts_with("dyn ") {
-        "Error"
-    } else {
-        name
-    }
-}
-
-/// An error type a function may return: [`ExtensionError`] or any `std::error::Error`.
+/// An error type a function may return: [`ExtensionError`], `anyhow::Error`,
+/// `Box<dyn Error + Send + Sync>`, `String`, `&'static str`, or any `std::error::Error + Send +
+/// Sync` (its code as [`ExtensionError`] says).
 #[diagnostic::on_unimplemented(
     message = "`{Self}` cannot be the error type of an extension function",
-    label = "expected `ExtensionError` or a type implementing `std::error::Error` here",
-    note = "return `ExtensionError` (it carries `code` and `message`), or implement `std::error::Error` for `{Self}` (for example with `thiserror`)"
+    label = "expected an error type here",
+    note = "return `ExtensionError`, `anyhow::Error`, `Box<dyn std::error::Error + Send + Sync>`, `String` or `&'static str`, or a type of yours that implements `std::error::Error + Send + Sync` (for example with `thiserror`); a type of another crate that implements none of these converts with `.map_err(|e| ExtensionError::new(\"my_code\", e.to_string()))`"
 )]
 pub trait IntoExtensionError: 'static {
     /// Converts into the error integrator.io receives.
@@ -127,9 +121,22 @@ impl IntoExtensionError for ExtensionError {
     }
 }
 
-impl<E: std::error::Error + 'static> IntoExtensionError for E {
+/// Everything Rust lets become a `Box<dyn Error + Send + Sync>`: error types, `String`,
+/// `&str`, the box itself, and `anyhow::Error`, whose box holds the error it was made from.
+#[diagnostic::do_not_recommend]
+impl<E: Into<Box<dyn std::error::Error + Send + Sync>> + 'static> IntoExtensionError for E {
     fn into_extension_error(self) -> ExtensionError {
-        ExtensionError::from_error(&self)
+        // anyhow's box hides the type of the error it holds; the error itself does not.
+        #[cfg(feature = "anyhow")]
+        if let Some(error) = (&self as &dyn std::any::Any).downcast_ref::<anyhow::Error>() {
+            let inner: &(dyn std::error::Error + Send + Sync + 'static) = error.as_ref();
+            let code = crate::codes::resolve(inner, "Error");
+            return ExtensionError::new(code, error.to_string());
+        }
+        let name = crate::codes::short_type_name::<E>();
+        let boxed: Box<dyn std::error::Error + Send + Sync> = self.into();
+        let code = crate::codes::resolve(&*boxed, name);
+        ExtensionError::new(code, boxed.to_string())
     }
 }
 

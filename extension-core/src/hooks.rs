@@ -63,6 +63,21 @@ macro_rules! hook_options {
             #[serde(flatten)]
             pub extra: Extra,
         }
+
+        impl$(<$g: Record>)? Default for $name$(<$g>)? {
+            /// The options an empty options object (`{}`) stands for.
+            fn default() -> Self {
+                crate::types::empty_options()
+            }
+        }
+
+        impl $name {
+            /// Reads options from JSON (a unit test's, say), saying which field did not fit.
+            /// (With a record type of your own: `FromJson::from_json`.)
+            pub fn from_json(json: Value) -> Result<Self, crate::types::JsonError> {
+                <Self as crate::types::FromJson>::from_json(json)
+            }
+        }
     };
 }
 

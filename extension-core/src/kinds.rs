@@ -39,7 +39,7 @@ pub trait Kind: 'static {
 #[diagnostic::on_unimplemented(
     message = "`{Self}` is not the options type of a `#[{K}]` function",
     label = "expected `{Expected}` here",
-    note = "a `#[{K}]` function takes one argument, its options, by value: `{Expected}` (a record type of your own may replace `serde_json::Value` as its type parameter)"
+    note = "a `#[{K}]` function takes its options first, by value: `{Expected}` (a record type of your own may replace `serde_json::Value` as its type parameter)"
 )]
 pub trait OptionsFor<K, Expected>: DeserializeOwned + Send + 'static {
     /// For kinds whose response has one element per record: the field holding the records
@@ -49,13 +49,15 @@ pub trait OptionsFor<K, Expected>: DeserializeOwned + Send + 'static {
     }
 }
 
-/// The response type of a kind. `Expected` is the kind's response type, shown in the message.
+/// The response type of a kind. `Expected` is the kind's response type, shown in the message;
+/// `O` is the function's options type (a wrapper export's state goes out in the response and
+/// comes back in the options: one type).
 #[diagnostic::on_unimplemented(
     message = "`{Self}` is not the response type of a `#[{K}]` function",
     label = "expected `{Expected}` here",
-    note = "a `#[{K}]` function returns `Result<{Expected}, E>` where `E` is `ExtensionError` or any `std::error::Error`"
+    note = "a `#[{K}]` function returns `Result<{Expected}, E>` where `E` is an error type: `ExtensionError`, `anyhow::Error`, or any `std::error::Error + Send + Sync`"
 )]
-pub trait ResponseFor<K, Expected>: Send + 'static {
+pub trait ResponseFor<K, Expected, O>: Send + 'static {
     /// For kinds whose response has one element per record: how many elements it has.
     fn record_count(&self) -> Option<usize> {
         None
@@ -69,11 +71,11 @@ pub trait ResponseFor<K, Expected>: Send + 'static {
 #[diagnostic::on_unimplemented(
     message = "`{Self}` is not a valid return type for a `#[{K}]` function",
     label = "expected `Result<{Expected}, E>` here",
-    note = "a `#[{K}]` function returns `Result<{Expected}, E>` where `E` is `ExtensionError` or any `std::error::Error`"
+    note = "a `#[{K}]` function returns `Result<{Expected}, E>` where `E` is an error type: `ExtensionError`, `anyhow::Error`, or any `std::error::Error + Send + Sync`"
 )]
-pub trait ReturnFor<K, Expected> {
+pub trait ReturnFor<K, Expected, O> {
     /// The success type.
-    type Response: ResponseFor<K, Expected>;
+    type Response: ResponseFor<K, Expected, O>;
     /// The error type.
     type Error: crate::error::IntoExtensionError;
     /// The value as a `Result`.
@@ -81,7 +83,7 @@ pub trait ReturnFor<K, Expected> {
 }
 
 #[diagnostic::do_not_recommend]
-impl<K, X, R: ResponseFor<K, X>, E: crate::error::IntoExtensionError> ReturnFor<K, X>
+impl<K, X, O, R: ResponseFor<K, X, O>, E: crate::error::IntoExtensionError> ReturnFor<K, X, O>
     for Result<R, E>
 {
     type Response = R;
@@ -125,6 +127,16 @@ macro_rules! response_schema {
     };
 }
 
+/// A kind whose response names no bound on its options (no `options: ...` in its row) lets its
+/// options type stand wherever a tied kind's bound is checked, so that using it for a wrapper
+/// export is reported once, as a wrong options type, not also as a wrong state.
+macro_rules! untied_options {
+    ([] $options:ty, <$($og:ident),*>) => {
+        impl<__S, $($og),*> crate::wrappers::TakesState<__S> for $options {}
+    };
+    ([$($tie:tt)*] $options:ty, <$($og:ident),*>) => {};
+}
+
 /// The response's encoding: `()` is no value.
 macro_rules! encode_response {
     (()) => {
@@ -134,7 +146,7 @@ macro_rules! encode_response {
     };
     ($other:ty) => {
         fn encode(&self) -> Result<Reply, Failure> {
-            crate::__private::encode(self)
+            crate::call::encode(self)
         }
     };
 }
@@ -147,7 +159,7 @@ macro_rules! define_kinds {
             $attr:ident => $variant:ident {
                 wire: $wire:literal, group: $kind_group:ident, stack: $stack:ident,
                 options: <$($og:ident),*> $options:ty => $shown_options:ty,
-                response: <$($rg:ident),*> $response:ty => $shown_response:tt,
+                response: <$($rg:ident),*> $response:ty => $shown_response:tt $(, options: $tie:path)?,
                 records: [$($field:ident as $field_wire:literal)?],
             },
         )*]
@@ -325,15 +337,16 @@ macro_rules! define_kinds {
                 type Response = $shown_response;
             }
 
-            #[diagnostic::do_not_recommend]
+            untied_options!([$($tie)?] $options, <$($og),*>);
+
+            // No `do_not_recommend`: a record type that lacks serde's traits is reported as such.
             impl<$($og: Record),*> OptionsFor<markers::$attr, $shown_options> for $options {
                 $(fn record_count(&self) -> Option<(&'static str, usize)> {
                     Some(($field_wire, self.$field.len()))
                 })?
             }
 
-            #[diagnostic::do_not_recommend]
-            impl<$($rg: Record),*> ResponseFor<markers::$attr, $shown_response> for $response {
+            impl<$($rg: Record,)* O $(: $tie)?> ResponseFor<markers::$attr, $shown_response, O> for $response {
                 $(fn record_count(&self) -> Option<usize> {
                     let _ = stringify!($field);
                     Some(self.len())
@@ -350,12 +363,12 @@ macro_rules! define_kinds {
         #[used]
         static DEFAULT_ENTRIES: &[unsafe fn(fn(), crate::registration::Invocation) -> crate::registration::Started] = &[
             $(
-                crate::__private::run_sync::<markers::$attr, $shown_options, Result<$shown_response, crate::ExtensionError>>,
-                crate::__private::run_async::<markers::$attr, $shown_options, Result<$shown_response, crate::ExtensionError>>,
+                crate::call::run_sync::<markers::$attr, $shown_options, Result<$shown_response, crate::ExtensionError>, fn($shown_options) -> Result<$shown_response, crate::ExtensionError>>,
+                crate::call::run_async::<markers::$attr, $shown_options, Result<$shown_response, crate::ExtensionError>, fn($shown_options) -> crate::__private::BoxFuture<Result<$shown_response, crate::ExtensionError>>>,
             )*
             $(
-                crate::__private::run_sync::<markers::$free_attr, Value, Result<Value, crate::ExtensionError>>,
-                crate::__private::run_async::<markers::$free_attr, Value, Result<Value, crate::ExtensionError>>,
+                crate::call::run_sync::<markers::$free_attr, Value, Result<Value, crate::ExtensionError>, fn(Value) -> Result<Value, crate::ExtensionError>>,
+                crate::call::run_async::<markers::$free_attr, Value, Result<Value, crate::ExtensionError>, fn(Value) -> crate::__private::BoxFuture<Result<Value, crate::ExtensionError>>>,
             )*
         ];
 
@@ -366,33 +379,33 @@ macro_rules! define_kinds {
                 type Response = Value;
             }
 
-            #[diagnostic::do_not_recommend]
+            // No `do_not_recommend`: serde's own message says what a type that cannot be read
+            // from JSON lacks.
             impl<T: DeserializeOwned + Send + 'static> OptionsFor<markers::$free_attr, Value> for T {}
 
             #[diagnostic::do_not_recommend]
-            impl ResponseFor<markers::$free_attr, Value> for Value {
+            impl<O> ResponseFor<markers::$free_attr, Value, O> for Value {
                 encode_response!(Value);
             }
 
             #[diagnostic::do_not_recommend]
-            impl ResponseFor<markers::$free_attr, Value> for () {
+            impl<O> ResponseFor<markers::$free_attr, Value, O> for () {
                 encode_response!(());
             }
 
             #[diagnostic::do_not_recommend]
-            impl ResponseFor<markers::$free_attr, Value> for Option<Value> {
+            impl<O> ResponseFor<markers::$free_attr, Value, O> for Option<Value> {
                 fn encode(&self) -> Result<Reply, Failure> {
                     match self {
-                        Some(value) => crate::__private::encode(value),
+                        Some(value) => crate::call::encode(value),
                         None => Ok(Reply::NoValue),
                     }
                 }
             }
 
-            #[diagnostic::do_not_recommend]
-            impl<T: Serialize + Send + 'static> ResponseFor<markers::$free_attr, Value> for Json<T> {
+            impl<T: Serialize + Send + 'static, O> ResponseFor<markers::$free_attr, Value, O> for Json<T> {
                 fn encode(&self) -> Result<Reply, Failure> {
-                    crate::__private::encode(&self.0)
+                    crate::call::encode(&self.0)
                 }
             }
         )*

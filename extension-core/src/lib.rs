@@ -31,6 +31,8 @@
 // The expansion names `::extension_core`: let the crate's own tests use the attributes.
 extern crate self as extension_core;
 
+mod call;
+mod codes;
 mod config;
 pub mod connectors;
 mod context;
@@ -48,6 +50,10 @@ mod reply;
 #[cfg(feature = "schema")]
 #[cfg_attr(docsrs, doc(cfg(feature = "schema")))]
 pub mod schema;
+mod state;
+#[cfg(feature = "testing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "testing")))]
+pub mod testing;
 mod time;
 pub mod types;
 pub mod wrappers;
@@ -55,15 +61,17 @@ pub mod wrappers;
 #[doc(hidden)]
 pub mod __private;
 
+pub use codes::ErrorCode;
 pub use config::Configuration;
 pub use context::{Context, Host};
-pub use dispatch::{Dispatcher, DEFAULT_MAX_RESPONSE_SIZE};
+pub use dispatch::{Dispatcher, DispatcherBuilder, DEFAULT_MAX_RESPONSE_SIZE};
 pub use envelope::{Envelope, JsonText, Member};
 pub use error::{ErrorItem, ExtensionError, Failure, IntoExtensionError, ResultExt};
 pub use kinds::{FunctionKind, Group, Kind, OptionsFor, ResponseFor, ReturnFor, Stack};
 pub use registration::Registration;
 pub use registry::{Registry, RegistryError};
 pub use reply::{Outcome, Reply};
+pub use state::{FromCall, State, StateValue, States};
 pub use time::ExportTime;
 
 // The kind markers share their names with the attributes (other namespace), so that messages
@@ -82,9 +90,9 @@ pub mod prelude {
     pub use crate::connectors::*;
     pub use crate::hooks::*;
     pub use crate::time::ExportTime;
-    pub use crate::types::{BearerToken, Json, Record, RecordError};
+    pub use crate::types::{BearerToken, FromJson, Json, Record, RecordError};
     pub use crate::wrappers::*;
-    pub use crate::{ExtensionError, ResultExt};
+    pub use crate::{Context, ErrorCode, ExtensionError, ResultExt, State};
     pub use extension_macros::*;
     pub use serde_json::{json, Value};
 }

@@ -1,12 +1,15 @@
 //! One registered function: what the attribute records about it, and how the dispatcher
 //! starts it.
 
+use crate::context::Context;
 use crate::envelope::JsonText;
 use crate::kinds::{FunctionKind, Group};
 use crate::reply::Outcome;
+use crate::state::{Call, Requirement, States};
 use std::fmt;
 use std::future::Future;
 use std::pin::Pin;
+use std::sync::Arc;
 
 /// A call under way: resolves to the encoded result or the failure.
 pub(crate) type Pending = Pin<Box<dyn Future<Output = Outcome> + Send>>;
@@ -21,6 +24,7 @@ pub struct Registration {
     kind: FunctionKind,
     origin: Origin,
     signature: (&'static str, &'static str),
+    needs: &'static [fn() -> Option<Requirement>],
     entry: Entry,
 }
 
@@ -31,6 +35,7 @@ impl Registration {
         kind: FunctionKind,
         origin: Origin,
         signature: (&'static str, &'static str),
+        needs: &'static [fn() -> Option<Requirement>],
         entry: Entry,
     ) -> Self {
         Registration {
@@ -39,8 +44,18 @@ impl Registration {
             kind,
             origin,
             signature,
+            needs,
             entry,
         }
+    }
+
+    /// The state types its extra arguments need (`State<T>`), by name.
+    pub fn state_types(&self) -> impl Iterator<Item = &'static str> + '_ {
+        self.requirements().map(|(_, name)| name)
+    }
+
+    pub(crate) fn requirements(&self) -> impl Iterator<Item = Requirement> + '_ {
+        self.needs.iter().filter_map(|need| need())
     }
 
     /// The wire name (`function` in the envelope).
@@ -134,6 +149,20 @@ pub(crate) struct Invocation {
     pub(crate) options: JsonText,
     /// The wire name, for messages.
     pub(crate) name: &'static str,
+    /// The call's context, for a `Context` argument.
+    pub(crate) context: Context,
+    /// The host's states, for `State<T>` arguments.
+    pub(crate) states: Arc<States>,
+}
+
+impl Invocation {
+    /// What extra arguments are taken from.
+    pub(crate) fn call(&self) -> Call<'_> {
+        Call {
+            context: &self.context,
+            states: &self.states,
+        }
+    }
 }
 
 /// A started call.

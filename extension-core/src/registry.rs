@@ -23,6 +23,13 @@ pub enum RegistryError {
         /// The second function's location.
         second: String,
     },
+    /// A function takes a `State<T>` the host was not given.
+    MissingState {
+        /// The function's location.
+        function: String,
+        /// The state's type.
+        state: String,
+    },
 }
 
 impl fmt::Display for RegistryError {
@@ -43,6 +50,12 @@ impl fmt::Display for RegistryError {
                 f,
                 "two extension functions are registered as `{name}`: {first} and {second}. \
                  Rename one with `name = \"...\"` in its attribute."
+            ),
+            RegistryError::MissingState { function, state } => write!(
+                f,
+                "the extension function {function} takes a `State<{state}>`, but no `{state}` \
+                 was given to the host. Register one at start-up: \
+                 `run_with(States::new().with(value))`, or `Dispatcher::builder(..).state(value)`."
             ),
         }
     }

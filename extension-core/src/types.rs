@@ -7,8 +7,48 @@ use std::fmt;
 
 /// A record type: what a page's `data` array holds. `serde_json::Value` by default; any
 /// serde type of your own works too.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot be a record type: it must be read from and written to JSON",
+    label = "used as a record type here",
+    note = "derive serde's traits for it: `#[derive(serde::Serialize, serde::Deserialize)]` (records are read from the options and written back in the response; it must also be `Send`)"
+)]
 pub trait Record: Serialize + DeserializeOwned + Send + 'static {}
+
+#[diagnostic::do_not_recommend]
 impl<T: Serialize + DeserializeOwned + Send + 'static> Record for T {}
+
+/// The options an empty options object (`{}`) stands for: every options type's `Default`.
+pub(crate) fn empty_options<T: DeserializeOwned>() -> T {
+    // Every member of an options type has a default (a test reads `{}` for every kind).
+    serde_json::from_str("{}").expect("an options type reads `{}`")
+}
+
+/// Reads a value of a serde type from JSON, saying which field did not fit: options for a
+/// unit test, say (`PreMapOptions::from_json(json!({"data": [..]}))?`).
+pub trait FromJson: DeserializeOwned {
+    /// The value `json` stands for, or which field did not fit and why.
+    fn from_json(json: Value) -> Result<Self, JsonError>;
+}
+
+impl<T: DeserializeOwned> FromJson for T {
+    fn from_json(json: Value) -> Result<Self, JsonError> {
+        serde_path_to_error::deserialize(json).map_err(|e| JsonError {
+            path: e.path().to_string(),
+            message: e.into_inner().to_string(),
+        })
+    }
+}
+
+/// Why JSON does not fit a type: the field's path (`data[3].id`, `.` for the value itself)
+/// and serde's reason.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("{}: {message}", if path == "." { "the value".to_owned() } else { format!("field `{path}`") })]
+pub struct JsonError {
+    /// Where: `data[3].id`, or `.` for the whole value.
+    pub path: String,
+    /// What: serde's message.
+    pub message: String,
+}
 
 /// Option members the documentation does not list, kept as sent.
 pub type Extra = Map<String, Value>;

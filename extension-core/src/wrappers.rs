@@ -53,7 +53,7 @@ pub struct Connection {
 }
 
 /// Options of a wrapper `ping`: does the connection work?
-#[derive(Clone, Debug, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct PingOptions {
@@ -193,6 +193,21 @@ macro_rules! page_options {
             #[serde(flatten)]
             pub extra: Extra,
         }
+
+        impl<$($g: Record),*> Default for $name<$($g),*> {
+            /// The options an empty options object (`{}`) stands for.
+            fn default() -> Self {
+                crate::types::empty_options()
+            }
+        }
+
+        impl $name {
+            /// Reads options from JSON (a unit test's, say), saying which field did not fit.
+            /// (With a record type of your own: `FromJson::from_json`.)
+            pub fn from_json(json: Value) -> Result<Self, crate::types::JsonError> {
+                <Self as crate::types::FromJson>::from_json(json)
+            }
+        }
     };
 }
 
@@ -227,6 +242,18 @@ page_options! {
     }
     configuration: "Free-form configuration of the export."
 }
+
+/// The options a wrapper export's response hands its state back to: the state goes out in
+/// the response and comes back as `options.state` on the next call, so both name one type.
+#[diagnostic::on_unimplemented(
+    message = "the response hands back a state of type `{S}`, but the options take `{Self}`",
+    label = "the state type here must be the options' state type",
+    note = "a wrapper export's state goes out in its response and comes back as `options.state` on the next call: write the same type in `ExportOptions<S, _>` and `ExportResponse<S, _>`"
+)]
+#[doc(hidden)]
+pub trait TakesState<S> {}
+
+impl<S, R> TakesState<S> for ExportOptions<S, R> {}
 
 /// Response of a wrapper `export`: one page.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

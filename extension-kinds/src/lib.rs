@@ -18,7 +18,8 @@
 //!         group: Hooks,                    // a group variant, or `Flat` (2.0 functions)
 //!         stack: Both,                     // V1 (grouped only), V2 (flat), Both
 //!         options: <R> Type<R> => Shown,   // its generic parameters, the type, the type shown in messages
-//!         response: <R> Type<R> => Shown,  // likewise; `()` answers no value
+//!         response: <R> Type<R> => Shown,  // likewise; `()` answers no value; a trailing
+//!                                          // `options: Bound` is a bound on the options type
 //!         records: [field as "wireField"], // the option holding the records when the response
 //!                                          // has one element per record, or `[]`
 //!     },
@@ -118,7 +119,7 @@ macro_rules! kinds {
                 wrapper_export => Export {
                     wire: "export", group: Wrappers, stack: Both,
                     options: <S, R> ExportOptions<S, R> => ExportOptions,
-                    response: <S, R> ExportResponse<S, R> => ExportResponse,
+                    response: <S, R> ExportResponse<S, R> => ExportResponse, options: TakesState<S>,
                     records: [],
                 },
                 /// A wrapper `import`: `fn(ImportOptions<R>) -> Result<ImportResponse, E>`, one

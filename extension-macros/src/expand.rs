@@ -8,6 +8,7 @@ use crate::signature::{self, split_result, Signature};
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::{format_ident, quote, quote_spanned};
 use syn::ext::IdentExt;
+use syn::spanned::Spanned;
 use syn::ReturnType;
 
 /// Expands `#[attr(args)] item` for one kind. Never fails: errors become `compile_error!`s
@@ -95,33 +96,72 @@ fn registration(spec: &KindSpec, args: &Args, sig: &Signature) -> TokenStream {
     let private = quote!(::extension_core::__private);
     // The entry's type parameters carry the user's own tokens, so that an unmet bound (a wrong
     // options, response or error type) is reported on them.
+    let with = if sig.extras.is_empty() { "" } else { "_with" };
     let entry = match (sig.asyncness.is_some(), split_result(output)) {
-        (false, Some((ok, err))) => quote!(#private::sync_fn::<#kind, #options, #ok, #err>(#ident)),
-        (false, None) => quote!(#private::sync_fn_returning::<#kind, #options, #output>(#ident)),
+        (false, Some((ok, err))) => {
+            let entry = format_ident!("sync_fn{with}");
+            quote!(#private::#entry::<#kind, #options, #ok, #err>)
+        }
+        (false, None) => {
+            let entry = format_ident!("sync_fn{with}_returning");
+            quote!(#private::#entry::<#kind, #options, #output>)
+        }
         (true, Some((ok, err))) => {
-            quote!(#private::async_fn::<#kind, #options, #ok, #err>(__extension_shim))
+            let entry = format_ident!("async_fn{with}");
+            quote!(#private::#entry::<#kind, #options, #ok, #err>)
         }
         (true, None) => {
-            quote!(#private::async_fn_returning::<#kind, #options, #output>(__extension_shim))
+            let entry = format_ident!("async_fn{with}_returning");
+            quote!(#private::#entry::<#kind, #options, #output>)
         }
     };
-    let shim = sig.asyncness.as_ref().map(|_| {
-        // Spanned at the function's name: a future that is not `Send` is reported there, with
-        // the compiler's notes pointing at the `.await` that holds the culprit.
-        let call = quote_spanned! {ident.span()=>
-            #private::boxed(#ident(__extension_options))
-        };
+    // Each extra argument is taken by a call spanned at its type: a type that cannot be one is
+    // reported there.
+    let extras = sig
+        .extras
+        .iter()
+        .map(|ty| quote_spanned!(ty.span()=> #private::from_call::<#ty>(__extension_call)));
+    // The state each needs, read without requiring it to be an argument type (which
+    // `from_call` reports, once).
+    let needs = sig.extras.iter().map(|ty| {
         quote! {
-            fn __extension_shim(__extension_options: #options) -> #private::BoxFuture<#output> {
-                #call
+            || {
+                #[allow(unused_imports)]
+                use #private::{ProbeFromCall as _, ProbeOther as _};
+                (&&#private::Probe::<#ty>::NEW).requirement()
             }
         }
     });
+    let call = quote!(#ident(__extension_options #(, #extras)*));
+    // An `async fn`'s future is boxed by its shim, spanned at the function's name: a future
+    // that is not `Send` is reported there, with the compiler's notes pointing at the `.await`
+    // that holds the culprit.
+    let (shim, shim_output, call) = if sig.asyncness.is_some() {
+        let boxed = quote_spanned!(ident.span()=> #private::boxed(#call));
+        (true, quote!(#private::BoxFuture<#output>), boxed)
+    } else {
+        (!sig.extras.is_empty(), quote!(#output), call)
+    };
+    let call_arg =
+        (!sig.extras.is_empty()).then(|| quote!(, __extension_call: &#private::Call<'_>));
+    let (shim, entry) = if shim {
+        let shim = quote! {
+            fn __extension_shim(__extension_options: #options #call_arg) -> #shim_output {
+                #call
+            }
+        };
+        (Some(shim), quote!(#entry(__extension_shim)))
+    } else {
+        (None, quote!(#entry(#ident)))
+    };
     let line = quote_spanned!(ident.span()=> ::core::line!());
     let options_text = type_text(options);
     let output_text = type_text(output);
     let rest = quote! {
-        (::core::module_path!(), #rust_name, ::core::file!(), #line), (#options_text, #output_text), #entry
+        (::core::module_path!(), #rust_name, ::core::file!(), #line),
+        (#options_text, #output_text),
+        &[#(#needs),*],
+        #entry
     };
     let constructor = match group {
         Some(group) => quote!(#private::grouped::<#kind>(#wire, #group, #rest)),
@@ -237,7 +277,6 @@ mod tests {
             "cannot be an `unsafe fn`",
             "cannot be generic",
             "cannot take `self`",
-            "takes exactly one argument",
             "must return",
         ] {
             assert!(out.contains(message), "missing {message:?} in {out}");
@@ -245,6 +284,41 @@ mod tests {
         assert!(
             !out.contains("inventory"),
             "no registration when the signature is wrong"
+        );
+    }
+
+    #[test]
+    fn extra_arguments_are_taken_through_a_shim_spanned_at_their_types() {
+        let out = expand_str(
+            &PRE_SAVE_PAGE,
+            quote!(),
+            quote!(
+                fn f(o: A, cx: Context, db: State<Db>) -> Result<B, C> {
+                    x
+                }
+            ),
+        );
+        assert!(out.contains("sync_fn_with :: <"), "{out}");
+        assert!(
+            out.contains("f (__extension_options , :: extension_core :: __private :: from_call :: < Context > (__extension_call) , :: extension_core :: __private :: from_call :: < State < Db > > (__extension_call))"),
+            "{out}"
+        );
+        assert!(
+            out.contains("Probe :: < State < Db > > :: NEW) . requirement ()"),
+            "{out}"
+        );
+        let out = expand_str(
+            &PRE_SAVE_PAGE,
+            quote!(),
+            quote!(
+                fn f() -> Result<B, C> {
+                    x
+                }
+            ),
+        );
+        assert!(
+            out.contains("takes its options as its first argument"),
+            "{out}"
         );
     }
 

@@ -29,7 +29,7 @@ macro_rules! attributes {
             $attr:ident => $variant:ident {
                 wire: $wire:literal, group: $kind_group:ident, stack: $stack:ident,
                 options: <$($og:ident),*> $options:ty => $shown_options:ty,
-                response: <$($rg:ident),*> $response:ty => $shown_response:ty,
+                response: <$($rg:ident),*> $response:ty => $shown_response:ty $(, options: $tie:path)?,
                 records: [$($field:ident as $field_wire:literal)?],
             },
         )*]

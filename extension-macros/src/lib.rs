@@ -9,6 +9,7 @@
 //! (`extension-kinds`), documentation included.
 
 mod args;
+mod error_code;
 mod expand;
 mod kinds;
 mod signature;
@@ -16,3 +17,12 @@ mod signature;
 use proc_macro::TokenStream;
 
 kinds::entry_points!();
+
+/// Chooses the `code` integrator.io receives for each variant of an error type (see
+/// `extension_core::ErrorCode`): `#[code = "..."]` on a variant, else on the type, else the
+/// type's name. It also registers the type, so that the code is found wherever its errors
+/// travel (`Box<dyn Error>`, `anyhow::Error`).
+#[proc_macro_derive(ErrorCode, attributes(code))]
+pub fn derive_error_code(item: TokenStream) -> TokenStream {
+    error_code::derive(item.into()).into()
+}

@@ -13,8 +13,10 @@ pub struct Signature {
     pub asyncness: Option<Token![async]>,
     /// The function's name.
     pub ident: Ident,
-    /// The options argument's type, when there is exactly one typed argument.
+    /// The options argument's type: the first argument's.
     pub options: Option<Type>,
+    /// The types of the arguments after the options (`Context`, `State<T>`).
+    pub extras: Vec<Type>,
     /// The declared return type.
     pub output: ReturnType,
     /// Span of the argument list, for messages about it.
@@ -75,7 +77,7 @@ pub fn parse(attr: &str, item: TokenStream, errors: &mut Vec<syn::Error>) -> Opt
         }
         let content;
         let paren = syn::parenthesized!(content in input);
-        let options = arguments(attr, &content, paren.span.join(), errors)?;
+        let (options, extras) = arguments(attr, &content, paren.span.join(), errors)?;
         let output: ReturnType = input.parse()?;
         let where_clause: Option<syn::WhereClause> = input.parse()?;
         if let Some(w) = where_clause {
@@ -98,6 +100,7 @@ pub fn parse(attr: &str, item: TokenStream, errors: &mut Vec<syn::Error>) -> Opt
             asyncness,
             ident,
             options,
+            extras,
             output,
             args_span: paren.span.join(),
         }))
@@ -111,15 +114,15 @@ pub fn parse(attr: &str, item: TokenStream, errors: &mut Vec<syn::Error>) -> Opt
     }
 }
 
-/// Reads the argument list: exactly one `pattern: Type`, no receiver.
+/// Reads the argument list: `pattern: Type`s, the options first, no receiver.
 fn arguments(
     attr: &str,
     input: ParseStream,
     span: Span,
     errors: &mut Vec<syn::Error>,
-) -> syn::Result<Option<Type>> {
+) -> syn::Result<(Option<Type>, Vec<Type>)> {
     let mut types = Vec::new();
-    let mut count = 0;
+    let mut typeless = false;
     while !input.is_empty() {
         let mut pattern = TokenStream::new();
         let mut receiver = None;
@@ -137,10 +140,6 @@ fn arguments(
                 receiver = Some(tt.span());
             }
             pattern.extend([tt]);
-        }
-        // A receiver has its own message: it does not count as an argument too.
-        if receiver.is_none() {
-            count += 1;
         }
         if let Some(self_span) = receiver {
             errors.push(syn::Error::new(
@@ -161,28 +160,25 @@ fn arguments(
                 types.push(ty);
             }
         } else if receiver.is_none() {
-            return Err(syn::Error::new(
+            typeless = true;
+            errors.push(syn::Error::new(
                 pattern.span(),
-                "expected `name: Type` for the options argument",
+                "expected `name: Type` for this argument",
             ));
         }
         if !input.is_empty() {
             let _: Token![,] = input.parse()?;
         }
     }
-    if count == 1 {
-        return Ok(types.pop());
+    let mut types = types.into_iter();
+    let options = types.next();
+    if options.is_none() && !typeless {
+        errors.push(syn::Error::new(
+            span,
+            format!("`#[{attr}]` takes its options as its first argument, then any of `Context` and `State<T>` (found no argument)"),
+        ));
     }
-    let error_span = if count > 1 {
-        types.get(1).map_or(span, Spanned::span)
-    } else {
-        span
-    };
-    errors.push(syn::Error::new(
-        error_span,
-        format!("`#[{attr}]` takes exactly one argument, its options (found {count})"),
-    ));
-    Ok(None)
+    Ok((options, types.collect()))
 }
 
 /// Splits a return type spelled `Result<T, E>` into `T` and `E`, so that each can be checked

@@ -84,6 +84,15 @@ async fn sleep_then_respond(options: Value) -> Result<Value, ExtensionError> {
     Ok(json!({"done": true}))
 }
 
+/// Not in Node's module: blocks its thread for `options.ms` milliseconds, as a synchronous
+/// database driver would, for `scripts/bench-blocking.py`.
+#[json_function(group = "hooks", name = "blockFor")]
+fn block_for(options: Value) -> Result<Value, ExtensionError> {
+    let ms = options.get("ms").and_then(Value::as_u64).unwrap_or(0);
+    std::thread::sleep(Duration::from_millis(ms));
+    Ok(json!({"done": true}))
+}
+
 #[json_function(group = "wrappers", name = "pingError")]
 fn ping_error(_options: Value) -> Result<Value, ExtensionError> {
     Err(ExtensionError::new("pingCode", "pingMessage"))

@@ -267,3 +267,119 @@ fn a_connection_costs_the_server_one_descriptor() {
     let _ = child.kill();
     let _ = child.wait();
 }
+
+/// Runs a command of the binary with `stdin`; answers exit code, stdout, stderr.
+fn command(args: &[&str], stdin: &str) -> (i32, String, String) {
+    let mut child = server()
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(stdin.as_bytes())
+        .unwrap();
+    let output = child.wait_with_output().unwrap();
+    (
+        output.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&output.stdout).into_owned(),
+        String::from_utf8_lossy(&output.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn list_invoke_and_schema_run_here_without_a_server() {
+    let (code, out, _) = command(&["list", "--json"], "");
+    assert_eq!(code, 0);
+    let list: extension_core::serde_json::Value =
+        extension_core::serde_json::from_str(&out).unwrap();
+    let page = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["name"] == "preSavePage")
+        .unwrap();
+    assert_eq!(
+        (&page["kind"], &page["group"], &page["rustPath"]),
+        (
+            &"preSavePage".into(),
+            &"hooks".into(),
+            &"typed_hooks::process_page".into()
+        )
+    );
+    assert_eq!(page["file"], "examples/typed-hooks/src/lib.rs");
+    assert_eq!(page["options"], "PreSavePageOptions");
+    let (code, out, _) = command(&["list"], "");
+    assert_eq!(code, 0);
+    assert!(
+        out.contains("validate_orders") && out.contains("PreMapOptions<Order>"),
+        "{out}"
+    );
+
+    // The response on stdout, exit 0; the errors on stdout and the status on stderr, exit 1.
+    let (code, out, _) = command(
+        &["invoke", "preSavePage", "--options", "-"],
+        r#"{"data":[{"name":"ada"}],"errors":[]}"#,
+    );
+    assert_eq!(
+        (code, out.as_str()),
+        (
+            0,
+            "{\"data\":[{\"name\":\"ADA\",\"processed\":true}],\"errors\":[]}\n"
+        )
+    );
+    let (code, out, err) = command(
+        &[
+            "invoke",
+            "explain_failures",
+            "--type",
+            "hook",
+            "--options",
+            "-",
+        ],
+        r#"{"responseData": 5}"#,
+    );
+    assert_eq!((code, err.trim()), (1, "422"));
+    assert!(
+        out.starts_with(r#"{"errors":[{"code":"invalid_field""#),
+        "{out}"
+    );
+    let (code, out, _) = command(
+        &[
+            "invoke",
+            "file_delivered",
+            "--connector",
+            "c1",
+            "--envelope",
+            "-",
+        ],
+        r#"{"options": {"postAggregateData": {"success": false, "message": "gone"}}}"#,
+    );
+    assert_eq!(
+        (code, out.as_str()),
+        (
+            1,
+            "{\"errors\":[{\"code\":\"delivery_failed\",\"message\":\"gone\"}]}\n"
+        )
+    );
+
+    let (code, out, _) = command(&["schema", "validate_orders"], "");
+    assert_eq!(code, 0);
+    let schema: extension_core::serde_json::Value =
+        extension_core::serde_json::from_str(&out).unwrap();
+    assert_eq!(schema["kind"], "preMap");
+    assert_eq!(schema["options"]["title"], "PreMapOptions");
+    let (code, _, err) = command(&["schema", "nope"], "");
+    assert_eq!(code, 2);
+    assert!(err.contains("no function is registered as `nope`"), "{err}");
+
+    let (code, out, _) = command(&["--version"], "");
+    assert_eq!(
+        (code, out.trim()),
+        (0, "typed-server (extension-core 0.1.0)")
+    );
+}

@@ -2,7 +2,8 @@
 //! the module configuration checked with the texts of protocol section 2.1, logging, and the
 //! runtime. Flags win over `INTEGRATOR_EXTENSION_*` variables.
 
-use crate::{Configuration, ExtensionError};
+use super::commands;
+use crate::{Configuration, ExtensionError, States};
 use clap::builder::BoolishValueParser;
 use clap::parser::ValueSource;
 use clap::{ArgMatches, Args, ValueEnum};
@@ -165,6 +166,20 @@ struct Cli<S: Args> {
 enum Command<S: Args> {
     /// Serve this binary's functions (what runs when no subcommand is given).
     Serve(S),
+    /// List the registered functions: wire name, kind, group, Rust path, source, types.
+    List {
+        /// Print a JSON array of objects instead of a table.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Run one function here, through the same dispatcher as the servers, and print its
+    /// answer: the response JSON (exit 0), or `{"errors":[...]}` (exit 1, status on stderr).
+    Invoke(commands::InvokeArgs),
+    /// Print the JSON Schemas of a function's options and response.
+    Schema {
+        /// The function's wire name.
+        name: String,
+    },
 }
 
 /// What a host binary's command line asks for.
@@ -173,6 +188,8 @@ pub(crate) enum Run<S> {
     /// Serve, with the settings and whether anything was configured at all (section 2.1,
     /// check 1: defaults do not count).
     Serve(S, bool),
+    /// Anything else: a command that runs here and exits.
+    Command(commands::Command),
 }
 
 /// Parses a host binary's command line (`args` starts with the program's name).
@@ -180,10 +197,20 @@ pub(crate) fn parse<S: Args + clap::FromArgMatches>(
     args: impl IntoIterator<Item = impl Into<std::ffi::OsString> + Clone>,
 ) -> Result<Run<S>, clap::Error> {
     use clap::{CommandFactory, FromArgMatches};
+    let args: Vec<std::ffi::OsString> = args.into_iter().map(Into::into).collect();
+    // `--version` and the help name the binary, not this crate.
+    let program = args
+        .first()
+        .and_then(|p| std::path::Path::new(p).file_name())
+        .map_or_else(
+            || "extension".to_owned(),
+            |p| p.to_string_lossy().into_owned(),
+        );
     let version = concat!("(extension-core ", env!("CARGO_PKG_VERSION"), ")");
     let command = Cli::<S>::command()
+        .name(program)
         .version(version)
-        .about("Serves this binary's integrator.io extension functions.");
+        .about("Serves this binary's integrator.io extension functions; `list`, `invoke` and `schema` look at them here.");
     let matches = command.try_get_matches_from(args)?;
     let cli = Cli::<S>::from_arg_matches(&matches)?;
     Ok(match cli.command {
@@ -192,13 +219,21 @@ pub(crate) fn parse<S: Args + clap::FromArgMatches>(
             let configured = matches.subcommand_matches("serve").is_some_and(configured);
             Run::Serve(args, configured)
         }
+        Some(Command::List { json }) => Run::Command(commands::Command::List { json }),
+        Some(Command::Invoke(args)) => Run::Command(commands::Command::Invoke(args)),
+        Some(Command::Schema { name }) => Run::Command(commands::Command::Schema { name }),
     })
 }
 
-/// Runs a host binary: parses the command line, then does what it asks.
-pub(crate) fn main<S: Args + clap::FromArgMatches>(serve: fn(S, bool) -> ExitCode) -> ExitCode {
+/// Runs a host binary: parses the command line, then does what it asks. `states` are what its
+/// functions' `State<T>` arguments are given, when serving and when invoked here.
+pub(crate) fn main<S: Args + clap::FromArgMatches>(
+    serve: fn(S, bool, States) -> ExitCode,
+    states: States,
+) -> ExitCode {
     match parse::<S>(std::env::args_os()) {
-        Ok(Run::Serve(args, configured)) => serve(args, configured),
+        Ok(Run::Serve(args, configured)) => serve(args, configured, states),
+        Ok(Run::Command(command)) => command.run(states),
         // Usage errors exit with 2, --help and --version with 0.
         Err(e) => e.exit(),
     }

@@ -9,7 +9,8 @@ use std::sync::atomic::{AtomicU64, Ordering};
 #[derive(Debug)]
 pub struct Local {
     dispatcher: Dispatcher,
-    runtime: tokio::runtime::Runtime,
+    /// Always `Some` but in `drop`.
+    runtime: Option<tokio::runtime::Runtime>,
     calls: AtomicU64,
 }
 
@@ -22,7 +23,7 @@ impl Local {
             .build()?;
         Ok(Local {
             dispatcher,
-            runtime,
+            runtime: Some(runtime),
             calls: AtomicU64::new(0),
         })
     }
@@ -52,13 +53,25 @@ impl Local {
     pub fn run(&self, envelope: Envelope) -> Outcome {
         let id = self.calls.fetch_add(1, Ordering::Relaxed);
         let context = Context::new(Host::Local, format!("local-{id}"));
-        self.runtime
-            .block_on(self.dispatcher.dispatch(&envelope, context))
+        self.block_on(self.dispatcher.dispatch(&envelope, context))
     }
 
     /// Runs any future on this host's runtime (a test's own async code).
     pub fn block_on<F: std::future::Future>(&self, future: F) -> F::Output {
-        self.runtime.block_on(future)
+        match &self.runtime {
+            Some(runtime) => runtime.block_on(future),
+            None => unreachable!("the runtime is only taken when dropped"),
+        }
+    }
+}
+
+impl Drop for Local {
+    fn drop(&mut self) {
+        // Without waiting: a host may be dropped inside an async test, where blocking is not
+        // allowed, and a plain function still running is left to finish on its own.
+        if let Some(runtime) = self.runtime.take() {
+            runtime.shutdown_background();
+        }
     }
 }
 

@@ -26,11 +26,16 @@
 //!   else, behind the `rt` feature (which every host enables).
 //!
 //! Every host binary shares one command line ([`cli`]): the configuration is read from flags
-//! and `INTEGRATOR_EXTENSION_*` variables once, the same way for every host.
+//! and `INTEGRATOR_EXTENSION_*` variables once, the same way for every host, and besides
+//! `serve` (the default) it has `list`, `invoke` and `schema`, which look at the binary's
+//! functions here, with no server.
 
 #[cfg(any(feature = "http", feature = "lambda"))]
 #[cfg_attr(docsrs, doc(cfg(any(feature = "http", feature = "lambda"))))]
 pub mod cli;
+
+#[cfg(any(feature = "http", feature = "lambda"))]
+mod commands;
 
 #[cfg(feature = "http")]
 #[cfg_attr(docsrs, doc(cfg(feature = "http")))]

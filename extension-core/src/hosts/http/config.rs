@@ -33,6 +33,10 @@ pub struct HttpConfig {
     pub headers_timeout: Duration,
     /// How long a graceful shutdown waits for calls in flight (60 s).
     pub shutdown_grace: Duration,
+    /// How long a function may take before its call is answered with a 422
+    /// `function_timeout` (none by default, as in Node); functions see it as their
+    /// `Context::deadline`.
+    pub call_timeout: Option<Duration>,
     /// Connections the kernel queues before they are accepted (511, as Node's `listen`;
     /// the kernel caps it at `net.core.somaxconn`). A burst larger than the queue gets
     /// refused or reset connections, so a small one loses calls under load.
@@ -55,6 +59,7 @@ impl fmt::Debug for HttpConfig {
             .field("keep_alive_timeout", &self.keep_alive_timeout)
             .field("headers_timeout", &self.headers_timeout)
             .field("shutdown_grace", &self.shutdown_grace)
+            .field("call_timeout", &self.call_timeout)
             .field("backlog", &self.backlog)
             .field("open_operations", &self.open_operations)
             .finish()
@@ -78,6 +83,7 @@ impl HttpConfig {
             keep_alive_timeout: Duration::from_millis(301_000),
             headers_timeout: Duration::from_millis(305_000),
             shutdown_grace: Duration::from_secs(60),
+            call_timeout: None,
             backlog: 511,
             open_operations: false,
         }
@@ -167,6 +173,12 @@ pub struct HttpArgs {
     )]
     pub shutdown_grace_ms: u64,
 
+    /// How long a function may take before its call is answered with a 422 `function_timeout`
+    /// (its `Context::deadline`); none by default, as in Node.
+    #[arg(long, value_name = "MS", env = "INTEGRATOR_EXTENSION_CALL_TIMEOUT_MS",
+          value_parser = clap::value_parser!(u64).range(1..))]
+    pub call_timeout_ms: Option<u64>,
+
     /// Pending-connection queue of the listening socket.
     #[arg(long, value_name = "N", env = "INTEGRATOR_EXTENSION_BACKLOG", default_value_t = 511,
           value_parser = clap::value_parser!(u32).range(1..=0x7fff_ffff))]
@@ -205,6 +217,7 @@ impl HttpArgs {
             keep_alive_timeout: Duration::from_millis(self.keep_alive_timeout_ms),
             headers_timeout: Duration::from_millis(self.headers_timeout_ms),
             shutdown_grace: Duration::from_millis(self.shutdown_grace_ms),
+            call_timeout: self.call_timeout_ms.map(Duration::from_millis),
             backlog: self.backlog,
             open_operations: self.open_operations,
         };

@@ -24,7 +24,7 @@ pub use config::{HttpArgs, HttpConfig};
 pub use service::{ExtensionService, RequestBody, ServiceBuilder};
 
 use crate::hosts::cli;
-use crate::Dispatcher;
+use crate::{Dispatcher, States};
 use std::io;
 use std::net::SocketAddr;
 use std::process::ExitCode;
@@ -238,7 +238,12 @@ pub fn spawn(config: HttpConfig, dispatcher: Dispatcher) -> io::Result<Running> 
     let handle = server.handle();
     let thread = std::thread::Builder::new()
         .name("extension-http".into())
-        .spawn(move || runtime.block_on(server.run()))?;
+        .spawn(move || {
+            let stopped = runtime.block_on(server.run());
+            // Plain functions still running past the drain cannot be cancelled: leave them.
+            runtime.shutdown_background();
+            stopped
+        })?;
     Ok(Running {
         addr,
         handle,
@@ -251,17 +256,28 @@ pub fn spawn(config: HttpConfig, dispatcher: Dispatcher) -> io::Result<Running> 
 /// or `/stopServer`. Exit codes: 0 after a shutdown, 1 after `/stopServer` (as Node), 2 for a
 /// configuration error.
 pub fn run_from_env() -> ExitCode {
-    cli::main::<HttpArgs>(serve)
+    run_with(States::new())
 }
 
-fn serve(args: HttpArgs, configured: bool) -> ExitCode {
+/// [`run_from_env`] for functions that take state: `states` are their `State<T>` arguments
+/// (a database pool, an HTTP client, settings loaded at boot), when serving and when
+/// `invoke`d. A function that takes a state not among them stops the start with a message
+/// naming both.
+pub fn run_with(states: States) -> ExitCode {
+    cli::main::<HttpArgs>(serve, states)
+}
+
+fn serve(args: HttpArgs, configured: bool, states: States) -> ExitCode {
     let (config, generated_token) = match configured.then(|| args.config()) {
         Some(Ok(parsed)) => parsed,
         Some(Err(e)) => return cli::config_error(&e),
         None => return cli::config_error(&cli::not_configured()),
     };
     args.common.init_logging();
-    let dispatcher = match Dispatcher::new(config.modules.clone()) {
+    let dispatcher = match Dispatcher::builder(config.modules.clone())
+        .states(states)
+        .build()
+    {
         Ok(d) => d,
         Err(e) => return cli::startup_error(&e),
     };

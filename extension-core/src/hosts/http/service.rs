@@ -36,6 +36,7 @@ struct Shared {
     system_token: String,
     body_limit: usize,
     heartbeat: Duration,
+    call_timeout: Option<Duration>,
     open_operations: bool,
     state: Arc<ServerState>,
     /// Mounted in someone else's app: there is no server of ours to count or stop.
@@ -56,6 +57,7 @@ impl ExtensionService {
                 system_token: config.system_token.clone(),
                 body_limit: config.body_limit,
                 heartbeat: config.heartbeat,
+                call_timeout: config.call_timeout,
                 open_operations: config.open_operations,
                 standalone: false,
                 state,
@@ -71,6 +73,7 @@ impl ExtensionService {
             dispatcher,
             system_token: system_token.into(),
             body_limit: HttpConfig::new(crate::Configuration::diy(), "").body_limit,
+            call_timeout: None,
         }
     }
 
@@ -89,6 +92,7 @@ pub struct ServiceBuilder {
     dispatcher: Dispatcher,
     system_token: String,
     body_limit: usize,
+    call_timeout: Option<Duration>,
 }
 
 impl ServiceBuilder {
@@ -96,6 +100,14 @@ impl ServiceBuilder {
     #[must_use]
     pub fn body_limit(mut self, bytes: usize) -> Self {
         self.body_limit = bytes;
+        self
+    }
+
+    /// How long a function may take before its call is answered with a 422
+    /// `function_timeout` (its `Context::deadline`); none by default.
+    #[must_use]
+    pub fn call_timeout(mut self, timeout: Duration) -> Self {
+        self.call_timeout = Some(timeout);
         self
     }
 
@@ -108,6 +120,7 @@ impl ServiceBuilder {
                 system_token: self.system_token,
                 body_limit: self.body_limit,
                 heartbeat: Duration::MAX,
+                call_timeout: self.call_timeout,
                 open_operations: false,
                 standalone: true,
                 state: Arc::default(),
@@ -282,7 +295,10 @@ async fn function<B: RequestBody>(
         .get("traceid")
         .and_then(|v| v.to_str().ok())
         .map(str::to_owned);
-    let context = Context::new(Host::Http, request_id()).with_trace_id(trace_id);
+    let deadline = shared.call_timeout.map(|timeout| Instant::now() + timeout);
+    let context = Context::new(Host::Http, request_id())
+        .with_trace_id(trace_id)
+        .with_deadline(deadline);
     let span = tracing::info_span!(
         "call",
         req_id = %context.request_id(),
@@ -291,10 +307,25 @@ async fn function<B: RequestBody>(
     let started = Instant::now();
     // RFC 9110 forbids interim responses to HTTP/1.0 clients.
     let heartbeat = heartbeat.filter(|_| parts.version != Version::HTTP_10);
-    let call = shared.dispatcher.dispatch(&envelope, context);
-    let result = with_heartbeat(call, heartbeat, shared.heartbeat)
-        .instrument(span.clone())
-        .await;
+    let call = with_heartbeat(
+        shared.dispatcher.dispatch(&envelope, context),
+        heartbeat,
+        shared.heartbeat,
+    );
+    let result = match shared.call_timeout {
+        None => call.instrument(span.clone()).await,
+        Some(timeout) => match tokio::time::timeout(timeout, call).instrument(span.clone()).await {
+            Ok(result) => result,
+            // A plain fn cannot be stopped: it finishes on the blocking pool, unanswered.
+            Err(_) => Err(Failure::single(
+                "function_timeout",
+                format!(
+                    "The extension function did not answer within {} ms (the server's --call-timeout-ms).",
+                    timeout.as_millis()
+                ),
+            )),
+        },
+    };
     if tracing::enabled!(tracing::Level::INFO) {
         let shown = |m: Option<crate::Member<'_>>| m.map(|m| m.to_js_string()).unwrap_or_default();
         let _entered = span.enter();

@@ -17,6 +17,7 @@
 mod api;
 
 use crate::hosts::cli::{self, Common, LogFormat};
+use crate::States;
 use crate::{
     Context, Dispatcher, Envelope, ExtensionError, Failure, Host, JsonText, Outcome, Reply,
 };
@@ -110,10 +111,15 @@ pub fn error_payload(failure: &Failure) -> (String, String) {
 /// A whole `main` for a Lambda function of this binary's functions (the `bootstrap` of a
 /// custom runtime): serves invocations until the Runtime API goes away.
 pub fn run_from_env() -> ExitCode {
-    cli::main::<LambdaArgs>(serve)
+    run_with(States::new())
 }
 
-fn serve(mut args: LambdaArgs, configured: bool) -> ExitCode {
+/// [`run_from_env`] for functions that take state: `states` are their `State<T>` arguments.
+pub fn run_with(states: States) -> ExitCode {
+    cli::main::<LambdaArgs>(serve, states)
+}
+
+fn serve(mut args: LambdaArgs, configured: bool, states: States) -> ExitCode {
     let aws_json =
         std::env::var("AWS_LAMBDA_LOG_FORMAT").is_ok_and(|f| f.eq_ignore_ascii_case("json"));
     if aws_json {
@@ -138,7 +144,7 @@ fn serve(mut args: LambdaArgs, configured: bool) -> ExitCode {
             Err(cli::not_configured().0)
         };
         let dispatcher = match modules {
-            Ok(modules) => match Dispatcher::new(modules) {
+            Ok(modules) => match Dispatcher::builder(modules).states(states).build() {
                 Ok(d) => Ok(d),
                 Err(e) => {
                     tracing::error!(error = %e, "cannot start");

@@ -1,0 +1,189 @@
+//! Calling a registered function: decode its options, take its extra arguments, run it
+//! (where blocking is allowed, for a plain `fn`), check and encode what it returned. These are
+//! the entry points every function of one signature shares (see `__private`).
+
+use crate::__private::BoxFuture;
+use crate::envelope::JsonText;
+use crate::error::{Failure, IntoExtensionError};
+use crate::kinds::{Kind, OptionsFor, ResponseFor, ReturnFor};
+use crate::registration::{Invocation, Pending, Started};
+use crate::reply::{Outcome, Reply};
+use crate::state::Call;
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+use std::future::Future;
+
+/// The type a function pointer was erased from, and how to call it.
+pub(crate) trait Callee<O, T>: Copy + Send + 'static {
+    /// # Safety
+    /// `function` must have been erased from exactly this type.
+    unsafe fn recover(function: fn()) -> Self;
+
+    fn call(self, options: O, call: &Call<'_>) -> T;
+}
+
+impl<O: 'static, T: 'static> Callee<O, T> for fn(O) -> T {
+    unsafe fn recover(function: fn()) -> Self {
+        // SAFETY: the caller's contract.
+        unsafe { std::mem::transmute::<fn(), Self>(function) }
+    }
+
+    fn call(self, options: O, _: &Call<'_>) -> T {
+        self(options)
+    }
+}
+
+impl<O: 'static, T: 'static> Callee<O, T> for for<'a, 'b> fn(O, &'a Call<'b>) -> T {
+    unsafe fn recover(function: fn()) -> Self {
+        // SAFETY: the caller's contract.
+        unsafe { std::mem::transmute::<fn(), Self>(function) }
+    }
+
+    fn call(self, options: O, call: &Call<'_>) -> T {
+        self(options, call)
+    }
+}
+
+/// A plain `fn`: decoded and run on the blocking pool.
+///
+/// # Safety
+/// `function` must have been erased from `F`.
+pub(crate) unsafe fn run_sync<K, O, T, F>(function: fn(), invocation: Invocation) -> Started
+where
+    K: Kind,
+    O: OptionsFor<K, K::Options>,
+    T: ReturnFor<K, K::Response, O> + 'static,
+    F: Callee<O, T>,
+{
+    // SAFETY: the caller's contract.
+    let function = unsafe { F::recover(function) };
+    Started::Blocking(Box::new(move || {
+        let (options, expect) = decode::<K, O>(&invocation.options, invocation.name)?;
+        let call = invocation.call();
+        respond::<K, O, T>(function.call(options, &call), expect)
+    }))
+}
+
+/// An `async fn`, through its shim: decoded here, then polled on the caller's task.
+///
+/// # Safety
+/// `shim` must have been erased from `F`.
+pub(crate) unsafe fn run_async<K, O, T, F>(shim: fn(), invocation: Invocation) -> Started
+where
+    K: Kind,
+    O: OptionsFor<K, K::Options>,
+    T: ReturnFor<K, K::Response, O> + 'static,
+    F: Callee<O, BoxFuture<T>>,
+{
+    // SAFETY: the caller's contract.
+    let shim = unsafe { F::recover(shim) };
+    match decode::<K, O>(&invocation.options, invocation.name) {
+        Ok((options, expect)) => {
+            let future = shim.call(options, &invocation.call());
+            Started::Async(pending(
+                async move { respond::<K, O, T>(future.await, expect) },
+            ))
+        }
+        Err(failure) => Started::Ready(Err(failure)),
+    }
+}
+
+fn pending<F: Future<Output = Outcome> + Send + 'static>(call: F) -> Pending {
+    Box::pin(call)
+}
+
+/// How many elements the response must have, taken from the options before the call.
+struct Expect(Option<(&'static str, usize)>);
+
+/// Decodes the options text into the function's options type `O`.
+fn decode<K: Kind, O: OptionsFor<K, K::Options>>(
+    text: &JsonText,
+    function: &'static str,
+) -> Result<(O, Expect), Failure> {
+    match serde_json::from_str::<O>(text.as_str()) {
+        Ok(options) => {
+            let expect = Expect(options.record_count());
+            Ok((options, expect))
+        }
+        Err(_) => Err(options_failure::<K, O>(text.as_str(), function)),
+    }
+}
+
+/// Decodes again, this time tracking the path, to say which field did not fit. Only runs on
+/// the error path, so well-formed calls pay nothing for it.
+fn options_failure<K: Kind, O: DeserializeOwned>(text: &str, function: &str) -> Failure {
+    let mut de = serde_json::Deserializer::from_str(text);
+    let (path, detail) = match serde_path_to_error::deserialize::<_, O>(&mut de) {
+        Err(e) => (e.path().to_string(), e.into_inner().to_string()),
+        Ok(_) => (".".to_owned(), "the options do not fit".to_owned()),
+    };
+    let detail = strip_location(&detail);
+    let kind = if K::KIND == crate::FunctionKind::JsonFunction {
+        String::new()
+    } else {
+        format!(" ({})", K::KIND.wire_name())
+    };
+    let place = if path == "." {
+        "the options".to_owned()
+    } else {
+        format!("field `{path}`")
+    };
+    Failure::single(
+        "invalid_field",
+        format!("Invalid options for {function}{kind}: {place}: {detail}."),
+    )
+}
+
+/// serde_json's messages end in ` at line L column C`, which means nothing to the caller.
+fn strip_location(message: &str) -> &str {
+    match message.rfind(" at line ") {
+        Some(i) if message[i..].contains(" column ") => &message[..i],
+        _ => message,
+    }
+}
+
+/// Checks the record-count invariant and encodes a function's result.
+fn respond<K: Kind, O, T: ReturnFor<K, K::Response, O>>(returned: T, expect: Expect) -> Outcome {
+    let response = returned
+        .into_result()
+        .map_err(|e| Failure::from(e.into_extension_error()))?;
+    if let (Some((field, expected)), Some(actual)) = (expect.0, response.record_count()) {
+        if expected != actual {
+            return Err(Failure::single(
+                "invalid_extension_response",
+                format!(
+                    "The {} response must have one element per record of `{field}`: \
+                     {expected} record(s) came in, {actual} element(s) came back.",
+                    K::KIND.wire_name()
+                ),
+            ));
+        }
+    }
+    response.encode()
+}
+
+/// Encodes a result as its compact JSON.
+pub(crate) fn encode<T: Serialize + ?Sized>(value: &T) -> Outcome {
+    crate::js::to_json_vec(value)
+        .map(|bytes| Reply::Json(bytes.into()))
+        .map_err(|_| {
+            Failure::single(
+                "invalid_extension_response",
+                "Extension response is not serializable.",
+            )
+        })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::strip_location;
+
+    #[test]
+    fn strips_serde_json_locations() {
+        assert_eq!(
+            strip_location("invalid type: string \"x\", expected u64 at line 1 column 20"),
+            "invalid type: string \"x\", expected u64"
+        );
+        assert_eq!(strip_location("missing field `a`"), "missing field `a`");
+    }
+}
