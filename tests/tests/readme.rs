@@ -5,6 +5,9 @@
 use extension_core::{FunctionKind, Stack};
 use std::path::Path;
 
+/// Both tests read and may rewrite README.md: one at a time.
+static README: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
 const START: &str = "<!-- kinds: generated from the kinds table by tests/tests/readme.rs -->";
 const END: &str = "<!-- end of kinds -->";
 
@@ -69,6 +72,7 @@ fn table() -> String {
 
 #[test]
 fn the_readme_lists_every_kind_as_the_table_does() {
+    let _one_at_a_time = README.lock().unwrap_or_else(|e| e.into_inner());
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../README.md");
     let readme = std::fs::read_to_string(&path).unwrap();
     let (Some(start), Some(end)) = (readme.find(START), readme.find(END)) else {
@@ -83,5 +87,54 @@ fn the_readme_lists_every_kind_as_the_table_does() {
             current, expected,
             "README.md's kinds table differs from the kinds table; regenerate it with UPDATE_README=1"
         );
+    }
+}
+
+const FILE: &str = "<!-- file: ";
+
+/// The README's code blocks that show a file of the repository, as `(path, block)`: each
+/// `<!-- file: PATH -->` line followed by a fenced block.
+fn shown_files(readme: &str) -> Vec<(String, std::ops::Range<usize>)> {
+    let mut shown = Vec::new();
+    let mut at = 0;
+    while let Some(found) = readme[at..].find(FILE) {
+        let start = at + found + FILE.len();
+        let end = start + readme[start..].find(" -->").expect("a closed marker");
+        let path = readme[start..end].to_owned();
+        let fence = end
+            + readme[end..]
+                .find("```")
+                .expect("a code block after the marker");
+        let body = fence + readme[fence..].find('\n').expect("a fence line") + 1;
+        let close = body + readme[body..].find("```\n").expect("a closed code block");
+        shown.push((path, body..close));
+        at = close;
+    }
+    shown
+}
+
+#[test]
+fn the_readmes_examples_are_the_files_ci_builds_and_tests() {
+    let _one_at_a_time = README.lock().unwrap_or_else(|e| e.into_inner());
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let path = root.join("README.md");
+    let mut readme = std::fs::read_to_string(&path).unwrap();
+    let shown = shown_files(&readme);
+    assert!(shown.len() >= 3, "the README shows {} files", shown.len());
+    let update = std::env::var_os("UPDATE_README").is_some();
+    // From the last, so that the ranges before stay valid while rewriting.
+    for (file, range) in shown.into_iter().rev() {
+        let text = std::fs::read_to_string(root.join(&file)).unwrap();
+        if update {
+            readme.replace_range(range, &text);
+        } else {
+            assert_eq!(
+                &readme[range], text,
+                "README.md's copy of {file} differs; regenerate it with UPDATE_README=1"
+            );
+        }
+    }
+    if update {
+        std::fs::write(&path, readme).unwrap();
     }
 }

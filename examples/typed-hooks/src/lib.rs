@@ -1,6 +1,6 @@
 //! Typed hooks a newcomer can copy: one per hook kind, with `Value` records and with a
-//! record type of their own. Linked into `typed-hooks-runner`, which calls them through the
-//! dispatcher.
+//! record type of their own. Linked into `typed-server` and `typed-lambda`; their unit
+//! tests are in `tests/functions.rs`.
 
 use extension_core::prelude::*;
 use serde::{Deserialize, Serialize};

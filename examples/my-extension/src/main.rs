@@ -1,0 +1,3 @@
+fn main() -> std::process::ExitCode {
+    extension_core::hosts::http::run_with(my_extension::states())
+}
