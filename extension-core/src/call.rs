@@ -7,7 +7,7 @@ use crate::envelope::JsonText;
 use crate::error::{Failure, IntoExtensionError};
 use crate::kinds::{Kind, OptionsFor, ResponseFor, ReturnFor};
 use crate::registration::{Invocation, Pending, Started};
-use crate::reply::{Outcome, Reply};
+use crate::reply::{Outcome, Reply, SizeLimit};
 use crate::state::Call;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
@@ -58,7 +58,7 @@ where
     // SAFETY: the caller's contract.
     let function = unsafe { F::recover(function) };
     Started::Blocking(Box::new(move || {
-        let (options, expect) = decode::<K, O>(&invocation.options, invocation.name)?;
+        let (options, expect) = decode::<K, O>(&invocation)?;
         let call = invocation.call();
         respond::<K, O, T>(function.call(options, &call), expect)
     }))
@@ -77,7 +77,7 @@ where
 {
     // SAFETY: the caller's contract.
     let shim = unsafe { F::recover(shim) };
-    match decode::<K, O>(&invocation.options, invocation.name) {
+    match decode::<K, O>(&invocation) {
         Ok((options, expect)) => {
             let future = shim.call(options, &invocation.call());
             Started::Async(pending(
@@ -92,31 +92,28 @@ fn pending<F: Future<Output = Outcome> + Send + 'static>(call: F) -> Pending {
     Box::pin(call)
 }
 
-/// How many elements the response must have, taken from the options before the call.
-struct Expect(Option<(&'static str, usize)>);
+/// What the response must be: how many elements (taken from the options before the call),
+/// and how long.
+struct Expect(Option<(&'static str, usize)>, SizeLimit);
 
 /// Decodes the options text into the function's options type `O`.
 fn decode<K: Kind, O: OptionsFor<K, K::Options>>(
-    text: &JsonText,
-    function: &'static str,
+    invocation: &Invocation,
 ) -> Result<(O, Expect), Failure> {
-    match serde_json::from_str::<O>(text.as_str()) {
+    let (text, function) = (&invocation.options, invocation.name);
+    match text.decode::<O>() {
         Ok(options) => {
-            let expect = Expect(options.record_count());
+            let expect = Expect(options.record_count(), invocation.limit.clone());
             Ok((options, expect))
         }
-        Err(_) => Err(options_failure::<K, O>(text.as_str(), function)),
+        Err(_) => Err(options_failure::<K, O>(text, function)),
     }
 }
 
 /// Decodes again, this time tracking the path, to say which field did not fit. Only runs on
 /// the error path, so well-formed calls pay nothing for it.
-fn options_failure<K: Kind, O: DeserializeOwned>(text: &str, function: &str) -> Failure {
-    let mut de = serde_json::Deserializer::from_str(text);
-    let (path, detail) = match serde_path_to_error::deserialize::<_, O>(&mut de) {
-        Err(e) => (e.path().to_string(), e.into_inner().to_string()),
-        Ok(_) => (".".to_owned(), "the options do not fit".to_owned()),
-    };
+fn options_failure<K: Kind, O: DeserializeOwned>(text: &JsonText, function: &str) -> Failure {
+    let (path, detail) = text.misfit::<O>();
     let detail = strip_location(&detail);
     let kind = if K::KIND == crate::FunctionKind::JsonFunction {
         String::new()
@@ -159,19 +156,19 @@ fn respond<K: Kind, O, T: ReturnFor<K, K::Response, O>>(returned: T, expect: Exp
             ));
         }
     }
-    response.encode()
+    response.encode(&expect.1)
 }
 
-/// Encodes a result as its compact JSON.
-pub(crate) fn encode<T: Serialize + ?Sized>(value: &T) -> Outcome {
-    crate::js::to_json_vec(value)
-        .map(|bytes| Reply::Json(bytes.into()))
-        .map_err(|_| {
-            Failure::single(
-                "invalid_extension_response",
-                "Extension response is not serializable.",
-            )
-        })
+/// Encodes a result as `JSON.stringify` writes it, within the size limit (section 5).
+pub(crate) fn encode<T: Serialize + ?Sized>(value: &T, limit: &SizeLimit) -> Outcome {
+    match crate::json::ser::to_vec(value, Some(limit.units())) {
+        Ok(bytes) => Ok(Reply::Json(bytes.into())),
+        Err(crate::json::ser::Error::TooLarge) => Err(limit.failure()),
+        Err(crate::json::ser::Error::NotSerializable(_)) => Err(Failure::single(
+            "invalid_extension_response",
+            "Extension response is not serializable.",
+        )),
+    }
 }
 
 #[cfg(test)]

@@ -8,7 +8,7 @@ use crate::error::{ErrorItem, Failure};
 use crate::kinds::Group;
 use crate::registration::{Invocation, Registration, Started};
 use crate::registry::{Registry, RegistryError};
-use crate::reply::{Outcome, Reply};
+use crate::reply::{Outcome, Reply, SizeLimit};
 use crate::state::States;
 use std::future::Future;
 use std::panic::{catch_unwind, AssertUnwindSafe};
@@ -74,9 +74,14 @@ impl Dispatcher {
             name: registration.name(),
             context: context.for_function(registration.name(), registration.kind()),
             states: Arc::clone(&self.inner.states),
+            limit: SizeLimit::of(envelope.max_response_size()),
         };
+        let limit = invocation.limit.clone();
         let reply = run(registration, invocation).await?;
-        check_size(&reply, envelope.max_response_size())?;
+        // A JSON result was measured as it was encoded; no value is empty.
+        if reply == Reply::NoValue && limit.exceeded_by(0) {
+            return Err(limit.failure());
+        }
         Ok(reply)
     }
 
@@ -273,27 +278,4 @@ fn panic_failure(payload: Box<dyn std::any::Any + Send>) -> Failure {
         "function_panicked",
         format!("The extension function panicked: {detail}"),
     )
-}
-
-/// Section 5: the result's compact JSON length in UTF-16 units must not exceed the limit.
-fn check_size(reply: &Reply, max: Option<Member<'_>>) -> Result<(), Failure> {
-    let size = reply.json().map_or(0, crate::js::utf16_len);
-    let limit = max.filter(Member::truthy);
-    let exceeded = match limit {
-        // JavaScript's `size > limit`: a limit that is no number never fails.
-        Some(limit) => size as f64 > limit.to_js_number(),
-        None => size as u64 > DEFAULT_MAX_RESPONSE_SIZE,
-    };
-    if exceeded {
-        // Worded only when needed: this runs on every call.
-        let shown = limit.map_or_else(
-            || DEFAULT_MAX_RESPONSE_SIZE.to_string(),
-            |l| l.to_js_string(),
-        );
-        return Err(Failure::single(
-            "response_size_exceeded",
-            format!("response stream exceeded limit of {shown} bytes."),
-        ));
-    }
-    Ok(())
 }

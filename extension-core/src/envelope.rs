@@ -4,40 +4,55 @@
 //! JavaScript's rules) only when the dispatcher asks.
 
 use crate::js;
+use crate::json::{self, Document};
 use bytes::Bytes;
-use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor};
-use serde_json::value::RawValue;
+use serde::de::{self, DeserializeOwned, IgnoredAny};
 use serde_json::Value;
 use std::fmt;
 use std::ops::Range;
+use std::sync::Arc;
 
-/// JSON text a host received: one valid JSON value, UTF-8, shared without copying.
+/// JSON text a host received: one valid JSON value, UTF-8, checked once and shared without
+/// copying.
 #[derive(Clone)]
 pub struct JsonText {
-    bytes: Bytes,
+    doc: Arc<Document>,
     range: Range<usize>,
 }
 
 impl JsonText {
     /// Checks that `bytes` is one JSON value (white space around it allowed).
     pub fn parse(bytes: Bytes) -> Result<JsonText, serde_json::Error> {
-        let text = utf8(&bytes)?;
-        let raw: &RawValue = serde_json::from_str(text)?;
-        let range = span(text, raw.get());
-        Ok(JsonText { bytes, range })
+        let doc = scan(bytes)?;
+        let text = doc.text().as_bytes();
+        let start = text
+            .iter()
+            .position(|b| !b.is_ascii_whitespace())
+            .unwrap_or(text.len());
+        let end = text
+            .iter()
+            .rposition(|b| !b.is_ascii_whitespace())
+            .map_or(start, |i| i + 1);
+        Ok(JsonText {
+            range: start..end,
+            doc,
+        })
     }
 
     /// The JSON text.
     pub fn as_str(&self) -> &str {
-        // Checked in `parse`, or a member of text checked by `Envelope::read`.
-        std::str::from_utf8(&self.bytes[self.range.clone()]).unwrap_or("null")
+        // Cut at token boundaries, which are character boundaries.
+        self.doc.text().get(self.range.clone()).unwrap_or("null")
     }
 
-    fn member(bytes: &Bytes, range: Range<usize>) -> JsonText {
-        JsonText {
-            bytes: bytes.clone(),
-            range,
-        }
+    /// Decodes the text as `T`, with JavaScript's reading of values (see `json::de`).
+    pub(crate) fn decode<T: DeserializeOwned>(&self) -> Result<T, json::de::Error> {
+        json::decode(&self.doc, self.range.clone())
+    }
+
+    /// Where the text does not fit `T`: the path and serde's message.
+    pub(crate) fn misfit<T: DeserializeOwned>(&self) -> (String, String) {
+        json::decode_path::<T>(&self.doc, self.range.clone())
     }
 }
 
@@ -48,14 +63,17 @@ impl fmt::Debug for JsonText {
     }
 }
 
-fn utf8(bytes: &[u8]) -> Result<&str, serde_json::Error> {
-    std::str::from_utf8(bytes).map_err(|_| de::Error::custom("the text is not valid UTF-8"))
-}
-
-/// Where `inner`, a slice of `outer`, starts and ends in it.
-fn span(outer: &str, inner: &str) -> Range<usize> {
-    let start = inner.as_ptr() as usize - outer.as_ptr() as usize;
-    start..start + inner.len()
+/// Scans a text; when it is not JSON, serde_json says why, in the words callers know.
+fn scan(bytes: Bytes) -> Result<Arc<Document>, serde_json::Error> {
+    Document::scan(bytes.clone()).map_err(|e| {
+        if std::str::from_utf8(&bytes).is_err() {
+            return de::Error::custom("the text is not valid UTF-8");
+        }
+        match serde_json::from_slice::<IgnoredAny>(&bytes) {
+            Err(described) => described,
+            Ok(_) => de::Error::custom(format!("{} at byte {}", e.message, e.offset)),
+        }
+    })
 }
 
 /// The members of the envelope the protocol defines.
@@ -82,7 +100,7 @@ const KNOWN: [(&str, Known); 6] = [
 /// options with [`Envelope::with_options`] when they do not travel inside it (Lambda).
 #[derive(Clone, Default)]
 pub struct Envelope {
-    text: Bytes,
+    doc: Option<Arc<Document>>,
     known: [Option<Range<usize>>; KNOWN.len()],
     /// Members a host asked for by name (transport members such as `access_token`).
     extra: Vec<(&'static str, Range<usize>)>,
@@ -95,30 +113,30 @@ impl Envelope {
     /// names members a host wants besides the protocol's (read them with
     /// [`Envelope::member`]); the dispatcher never sees them.
     pub fn read(text: Bytes, also: &[&'static str]) -> Result<Envelope, serde_json::Error> {
-        let str_text = utf8(&text)?;
-        let mut scan = Scan {
-            known: Default::default(),
-            also,
-            extra: Vec::new(),
-        };
-        let mut de = serde_json::Deserializer::from_str(str_text);
-        (&mut scan).deserialize(&mut de)?;
-        de.end()?;
-        let to_range = |raw: &str| span(str_text, raw);
-        let known = scan.known.map(|m| m.map(|raw| to_range(raw.get())));
-        let extra = scan
-            .extra
-            .into_iter()
-            .map(|(name, raw)| (name, to_range(raw.get())))
-            .collect();
+        let doc = scan(text)?;
+        let mut known: [Option<Range<usize>>; KNOWN.len()] = Default::default();
+        let mut extra = Vec::new();
+        let members = json::members(doc.text(), &doc.scanned, 0)
+            .map_err(<serde_json::Error as de::Error>::custom)?
+            .unwrap_or_default();
+        for (name, range) in members {
+            if let Some((_, which)) = KNOWN.iter().find(|(n, _)| *n == name) {
+                known[*which as usize] = Some(range);
+            } else if let Some(name) = also.iter().find(|n| **n == name) {
+                extra.push((*name, range));
+            }
+        }
         let options = known[Known::Options as usize]
             .clone()
-            .map(|range| JsonText::member(&text, range));
+            .map(|range| JsonText {
+                doc: Arc::clone(&doc),
+                range,
+            });
         Ok(Envelope {
+            doc: Some(doc),
             known,
             extra,
             options,
-            text,
         })
     }
 
@@ -130,9 +148,16 @@ impl Envelope {
         self
     }
 
+    fn text(&self, range: &Range<usize>) -> Member<'_> {
+        let raw = self.doc.as_ref().and_then(|d| d.text().get(range.clone()));
+        Member {
+            raw: raw.unwrap_or("null"),
+        }
+    }
+
     fn known(&self, which: Known) -> Option<Member<'_>> {
-        let range = self.known[which as usize].clone()?;
-        Some(Member::new(&self.text[range]))
+        let range = self.known[which as usize].as_ref()?;
+        Some(self.text(range))
     }
 
     /// `diy`.
@@ -171,7 +196,7 @@ impl Envelope {
             .iter()
             .rev()
             .find(|(n, _)| *n == name)
-            .map(|(_, range)| Member::new(&self.text[range.clone()]))
+            .map(|(_, range)| self.text(range))
     }
 }
 
@@ -193,16 +218,14 @@ pub struct Member<'a> {
 }
 
 impl<'a> Member<'a> {
+    /// A member from its JSON text (checked before).
+    pub(crate) fn from_raw(raw: &'a str) -> Self {
+        Member { raw }
+    }
+
     /// Function options read as a member (for their truthiness).
     pub(crate) fn of(text: &'a JsonText) -> Self {
         Member { raw: text.as_str() }
-    }
-
-    fn new(bytes: &'a [u8]) -> Self {
-        // Ranges come from text checked in `Envelope::read`, cut at token boundaries.
-        Member {
-            raw: std::str::from_utf8(bytes).unwrap_or("null"),
-        }
     }
 
     /// The member's JSON text.
@@ -261,111 +284,6 @@ impl<'a> Member<'a> {
 impl fmt::Debug for Member<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "Member({} bytes)", self.raw.len())
-    }
-}
-
-/// The one pass over the envelope: members as borrowed raw text, everything else skipped.
-struct Scan<'de, 'a> {
-    known: [Option<&'de RawValue>; KNOWN.len()],
-    also: &'a [&'static str],
-    extra: Vec<(&'static str, &'de RawValue)>,
-}
-
-impl<'de> DeserializeSeed<'de> for &mut Scan<'de, '_> {
-    type Value = ();
-
-    fn deserialize<D: de::Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
-        deserializer.deserialize_any(self)
-    }
-}
-
-/// Which member a key names.
-enum Key {
-    Known(Known),
-    Also(&'static str),
-    Other,
-}
-
-struct KeySeed<'a>(&'a [&'static str]);
-
-impl<'de> DeserializeSeed<'de> for KeySeed<'_> {
-    type Value = Key;
-
-    fn deserialize<D: de::Deserializer<'de>>(self, deserializer: D) -> Result<Key, D::Error> {
-        deserializer.deserialize_str(self)
-    }
-}
-
-impl Visitor<'_> for KeySeed<'_> {
-    type Value = Key;
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("a member name")
-    }
-
-    fn visit_str<E: de::Error>(self, key: &str) -> Result<Key, E> {
-        if let Some((_, known)) = KNOWN.iter().find(|(name, _)| *name == key) {
-            return Ok(Key::Known(*known));
-        }
-        Ok(self
-            .0
-            .iter()
-            .find(|name| **name == key)
-            .map_or(Key::Other, |name| Key::Also(name)))
-    }
-}
-
-impl<'de> Visitor<'de> for &mut Scan<'de, '_> {
-    type Value = ();
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("a JSON value")
-    }
-
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
-        while let Some(key) = map.next_key_seed(KeySeed(self.also))? {
-            match key {
-                Key::Known(which) => self.known[which as usize] = Some(map.next_value()?),
-                Key::Also(name) => {
-                    let raw = map.next_value()?;
-                    self.extra.push((name, raw));
-                }
-                Key::Other => {
-                    map.next_value::<IgnoredAny>()?;
-                }
-            }
-        }
-        Ok(())
-    }
-
-    // Any other JSON value is an envelope with nothing set, as in Node.
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
-        while seq.next_element::<IgnoredAny>()?.is_some() {}
-        Ok(())
-    }
-
-    fn visit_bool<E: de::Error>(self, _: bool) -> Result<(), E> {
-        Ok(())
-    }
-
-    fn visit_i64<E: de::Error>(self, _: i64) -> Result<(), E> {
-        Ok(())
-    }
-
-    fn visit_u64<E: de::Error>(self, _: u64) -> Result<(), E> {
-        Ok(())
-    }
-
-    fn visit_f64<E: de::Error>(self, _: f64) -> Result<(), E> {
-        Ok(())
-    }
-
-    fn visit_str<E: de::Error>(self, _: &str) -> Result<(), E> {
-        Ok(())
-    }
-
-    fn visit_unit<E: de::Error>(self) -> Result<(), E> {
-        Ok(())
     }
 }
 

@@ -4,8 +4,9 @@
 //! every id as an optional string, and has `settings` / `configuration` as JSON values
 //! (`null` when absent). Records are `serde_json::Value` unless you pick a type of your own.
 
+use crate::json::Record;
 use crate::time::ExportTime;
-use crate::types::{BearerToken, Extra, Record, RecordError};
+use crate::types::{BearerToken, Extra, RecordError, RecordType};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
@@ -64,7 +65,7 @@ macro_rules! hook_options {
             pub extra: Extra,
         }
 
-        impl$(<$g: Record>)? Default for $name$(<$g>)? {
+        impl$(<$g: RecordType>)? Default for $name$(<$g>)? {
             /// The options an empty options object (`{}`) stands for.
             fn default() -> Self {
                 crate::types::empty_options()
@@ -104,8 +105,8 @@ hook_options! {
     /// Options of a `preSavePage` hook: one page an export produced, before it is saved.
     #[derive(Clone, Debug, Serialize, Deserialize)]
     #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-    #[serde(rename_all = "camelCase", bound = "R: Record")]
-    pub struct PreSavePageOptions<R = Value> {
+    #[serde(rename_all = "camelCase", bound = "R: RecordType")]
+    pub struct PreSavePageOptions<R = Record> {
         /// The page of records.
         #[serde(default)]
         pub data: Vec<R>,
@@ -170,8 +171,8 @@ pub struct NewErrorAndRetryData {
 /// Response of a `preSavePage` hook.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-#[serde(rename_all = "camelCase", bound = "R: Record")]
-pub struct PreSavePageResponse<R = Value> {
+#[serde(rename_all = "camelCase", bound = "R: RecordType")]
+pub struct PreSavePageResponse<R = Record> {
     /// The (modified) page.
     #[serde(default)]
     pub data: Vec<R>,
@@ -201,8 +202,8 @@ impl<R> Default for PreSavePageResponse<R> {
 /// fail it, keep it and log errors, or ignore it (`{}`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-#[serde(bound = "R: Record")]
-pub struct MapResult<R = Value> {
+#[serde(bound = "R: RecordType")]
+pub struct MapResult<R = Record> {
     /// The record to continue with; `None` with no errors ignores the record.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data: Option<R>,
@@ -235,16 +236,16 @@ impl<R> MapResult<R> {
 }
 
 /// Response of a preMap hook: one [`MapResult`] per record of `options.data`.
-pub type PreMapResponse<R = Value> = Vec<MapResult<R>>;
+pub type PreMapResponse<R = Record> = Vec<MapResult<R>>;
 /// Response of a postMap hook: one [`MapResult`] per record of `options.post_map_data`.
-pub type PostMapResponse<R = Value> = Vec<MapResult<R>>;
+pub type PostMapResponse<R = Record> = Vec<MapResult<R>>;
 
 hook_options! {
     /// Options of a `preMap` hook: records before mapping, on an import.
     #[derive(Clone, Debug, Serialize, Deserialize)]
     #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-    #[serde(rename_all = "camelCase", bound = "R: Record")]
-    pub struct PreMapOptions<R = Value> {
+    #[serde(rename_all = "camelCase", bound = "R: RecordType")]
+    pub struct PreMapOptions<R = Record> {
         /// Records before mapping.
         #[serde(default)]
         pub data: Vec<R>,
@@ -256,8 +257,8 @@ hook_options! {
     /// Options of a `postMap` hook: records before and after mapping, on an import.
     #[derive(Clone, Debug, Serialize, Deserialize)]
     #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-    #[serde(rename_all = "camelCase", bound = "R: Record")]
-    pub struct PostMapOptions<R = Value> {
+    #[serde(rename_all = "camelCase", bound = "R: RecordType")]
+    pub struct PostMapOptions<R = Record> {
         /// Records before mapping.
         #[serde(default)]
         pub pre_map_data: Vec<Value>,
@@ -306,8 +307,8 @@ hook_options! {
     /// Options of a `postSubmit` hook: what the import application answered.
     #[derive(Clone, Debug, Serialize, Deserialize)]
     #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-    #[serde(rename_all = "camelCase", bound = "R: Record")]
-    pub struct PostSubmitOptions<R = Value> {
+    #[serde(rename_all = "camelCase", bound = "R: RecordType")]
+    pub struct PostSubmitOptions<R = Record> {
         /// Records before mapping.
         #[serde(default)]
         pub pre_map_data: Vec<Value>,
@@ -322,14 +323,14 @@ hook_options! {
 }
 
 /// Response of a postResponseMap hook: the `postResponseMapData` array, same length.
-pub type PostResponseMapResponse<R = Value> = Vec<R>;
+pub type PostResponseMapResponse<R = Record> = Vec<R>;
 
 hook_options! {
     /// Options of a `postResponseMap` hook (2.0): records after response mapping.
     #[derive(Clone, Debug, Serialize, Deserialize)]
     #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-    #[serde(rename_all = "camelCase", bound = "R: Record")]
-    pub struct PostResponseMapOptions<R = Value> {
+    #[serde(rename_all = "camelCase", bound = "R: RecordType")]
+    pub struct PostResponseMapOptions<R = Record> {
         /// Records after response mapping (the response has one element per record here).
         #[serde(default)]
         pub post_response_map_data: Vec<R>,

@@ -5,8 +5,8 @@
 use crate::connectors::*;
 use crate::error::Failure;
 use crate::hooks::*;
-use crate::reply::Reply;
-use crate::types::{Json, Record};
+use crate::reply::{Reply, SizeLimit};
+use crate::types::{Json, RecordType};
 use crate::wrappers::*;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
@@ -63,8 +63,8 @@ pub trait ResponseFor<K, Expected, O>: Send + 'static {
         None
     }
 
-    /// Encodes the response: its compact JSON, or no value.
-    fn encode(&self) -> Result<Reply, Failure>;
+    /// Encodes the response: its compact JSON (at most `limit` long), or no value.
+    fn encode(&self, limit: &SizeLimit) -> Result<Reply, Failure>;
 }
 
 /// A function's whole return type, when it is not spelled `Result<_, _>`.
@@ -140,13 +140,13 @@ macro_rules! untied_options {
 /// The response's encoding: `()` is no value.
 macro_rules! encode_response {
     (()) => {
-        fn encode(&self) -> Result<Reply, Failure> {
+        fn encode(&self, _: &SizeLimit) -> Result<Reply, Failure> {
             Ok(Reply::NoValue)
         }
     };
     ($other:ty) => {
-        fn encode(&self) -> Result<Reply, Failure> {
-            crate::call::encode(self)
+        fn encode(&self, limit: &SizeLimit) -> Result<Reply, Failure> {
+            crate::call::encode(self, limit)
         }
     };
 }
@@ -340,13 +340,13 @@ macro_rules! define_kinds {
             untied_options!([$($tie)?] $options, <$($og),*>);
 
             // No `do_not_recommend`: a record type that lacks serde's traits is reported as such.
-            impl<$($og: Record),*> OptionsFor<markers::$attr, $shown_options> for $options {
+            impl<$($og: RecordType),*> OptionsFor<markers::$attr, $shown_options> for $options {
                 $(fn record_count(&self) -> Option<(&'static str, usize)> {
                     Some(($field_wire, self.$field.len()))
                 })?
             }
 
-            impl<$($rg: Record,)* O $(: $tie)?> ResponseFor<markers::$attr, $shown_response, O> for $response {
+            impl<$($rg: RecordType,)* O $(: $tie)?> ResponseFor<markers::$attr, $shown_response, O> for $response {
                 $(fn record_count(&self) -> Option<usize> {
                     let _ = stringify!($field);
                     Some(self.len())
@@ -395,17 +395,17 @@ macro_rules! define_kinds {
 
             #[diagnostic::do_not_recommend]
             impl<O> ResponseFor<markers::$free_attr, Value, O> for Option<Value> {
-                fn encode(&self) -> Result<Reply, Failure> {
+                fn encode(&self, limit: &SizeLimit) -> Result<Reply, Failure> {
                     match self {
-                        Some(value) => crate::call::encode(value),
+                        Some(value) => crate::call::encode(value, limit),
                         None => Ok(Reply::NoValue),
                     }
                 }
             }
 
             impl<T: Serialize + Send + 'static, O> ResponseFor<markers::$free_attr, Value, O> for Json<T> {
-                fn encode(&self) -> Result<Reply, Failure> {
-                    crate::call::encode(&self.0)
+                fn encode(&self, limit: &SizeLimit) -> Result<Reply, Failure> {
+                    crate::call::encode(&self.0, limit)
                 }
             }
         )*

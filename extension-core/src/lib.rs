@@ -42,6 +42,7 @@ mod error;
 pub mod hooks;
 pub mod hosts;
 pub(crate) mod js;
+mod json;
 mod kinds;
 pub mod protocol;
 mod registration;
@@ -61,15 +62,24 @@ pub mod wrappers;
 #[doc(hidden)]
 pub mod __private;
 
+// Pages allocate and free many small values and a few large buffers per call: mimalloc keeps
+// both in per-thread pages where glibc's allocator consolidates and returns memory each time.
+#[cfg(feature = "mimalloc")]
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 pub use codes::ErrorCode;
 pub use config::Configuration;
 pub use context::{Context, Host};
 pub use dispatch::{Dispatcher, DispatcherBuilder, DEFAULT_MAX_RESPONSE_SIZE};
 pub use envelope::{Envelope, JsonText, Member};
 pub use error::{ErrorItem, ExtensionError, Failure, IntoExtensionError, ResultExt};
+pub use json::Record;
 pub use kinds::{FunctionKind, Group, Kind, OptionsFor, ResponseFor, ReturnFor, Stack};
 pub use registration::Registration;
 pub use registry::{Registry, RegistryError};
+#[doc(hidden)]
+pub use reply::SizeLimit;
 pub use reply::{Outcome, Reply};
 pub use state::{FromCall, State, StateValue, States};
 pub use time::ExportTime;
@@ -90,8 +100,9 @@ pub mod prelude {
     pub use crate::connectors::*;
     pub use crate::hooks::*;
     pub use crate::time::ExportTime;
-    pub use crate::types::{BearerToken, FromJson, Json, Record, RecordError};
+    pub use crate::types::{BearerToken, FromJson, Json, RecordError, RecordType};
     pub use crate::wrappers::*;
+    pub use crate::Record;
     pub use crate::{Context, ErrorCode, ExtensionError, ResultExt, State};
     pub use extension_macros::*;
     pub use serde_json::{json, Value};

@@ -153,6 +153,8 @@ pub(crate) struct Invocation {
     pub(crate) context: Context,
     /// The host's states, for `State<T>` arguments.
     pub(crate) states: Arc<States>,
+    /// How long the result may be.
+    pub(crate) limit: crate::reply::SizeLimit,
 }
 
 impl Invocation {

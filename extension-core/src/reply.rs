@@ -25,3 +25,66 @@ impl Reply {
 
 /// The outcome of one call: the reply, or the failure (status and errors) to answer instead.
 pub type Outcome = Result<Reply, Failure>;
+
+/// The response size limit of one call (section 5): the result's compact JSON may be at most
+/// this long in UTF-16 units. The encoder counts on the way and stops once past it.
+#[doc(hidden)]
+#[derive(Clone, Debug)]
+pub struct SizeLimit {
+    /// The limit as JavaScript compares it (`size > limit`).
+    limit: f64,
+    /// `maxResponseSize` as sent, for the message; `None` for the default.
+    sent: Option<Box<str>>,
+}
+
+impl SizeLimit {
+    /// The limit of `maxResponseSize` (its JavaScript number when it is truthy, else the
+    /// default).
+    pub(crate) fn of(sent: Option<crate::Member<'_>>) -> Self {
+        match sent.filter(crate::Member::truthy) {
+            Some(member) => SizeLimit {
+                limit: member.to_js_number(),
+                sent: Some(member.raw().into()),
+            },
+            None => SizeLimit::default(),
+        }
+    }
+
+    /// The most UTF-16 units a result may have.
+    pub(crate) fn units(&self) -> u64 {
+        // `size > limit` for a whole size: past the limit's floor; a limit that is no number
+        // never fails, a negative one always does (no JSON text is empty).
+        if self.limit.is_nan() {
+            u64::MAX
+        } else {
+            self.limit.max(0.0).floor() as u64
+        }
+    }
+
+    /// Whether a result of `size` units is too long.
+    pub(crate) fn exceeded_by(&self, size: u64) -> bool {
+        size as f64 > self.limit
+    }
+
+    /// The failure of a result past the limit.
+    pub(crate) fn failure(&self) -> Failure {
+        // Worded only when needed.
+        let shown = match &self.sent {
+            Some(raw) => crate::Member::from_raw(raw).to_js_string(),
+            None => crate::DEFAULT_MAX_RESPONSE_SIZE.to_string(),
+        };
+        Failure::single(
+            "response_size_exceeded",
+            format!("response stream exceeded limit of {shown} bytes."),
+        )
+    }
+}
+
+impl Default for SizeLimit {
+    fn default() -> Self {
+        SizeLimit {
+            limit: crate::DEFAULT_MAX_RESPONSE_SIZE as f64,
+            sent: None,
+        }
+    }
+}

@@ -5,17 +5,17 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 use std::fmt;
 
-/// A record type: what a page's `data` array holds. `serde_json::Value` by default; any
-/// serde type of your own works too.
+/// A record type: what a page's `data` array holds. [`Record`](crate::Record) by default;
+/// `serde_json::Value` and any serde type of your own work too.
 #[diagnostic::on_unimplemented(
     message = "`{Self}` cannot be a record type: it must be read from and written to JSON",
     label = "used as a record type here",
     note = "derive serde's traits for it: `#[derive(serde::Serialize, serde::Deserialize)]` (records are read from the options and written back in the response; it must also be `Send`)"
 )]
-pub trait Record: Serialize + DeserializeOwned + Send + 'static {}
+pub trait RecordType: Serialize + DeserializeOwned + Send + 'static {}
 
 #[diagnostic::do_not_recommend]
-impl<T: Serialize + DeserializeOwned + Send + 'static> Record for T {}
+impl<T: Serialize + DeserializeOwned + Send + 'static> RecordType for T {}
 
 /// The options an empty options object (`{}`) stands for: every options type's `Default`.
 pub(crate) fn empty_options<T: DeserializeOwned>() -> T {

@@ -2,7 +2,8 @@
 //! ping, export and import.
 
 use crate::error::ErrorItem;
-use crate::types::{BearerToken, Extra, Record};
+use crate::json::Record;
+use crate::types::{BearerToken, Extra, RecordType};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 use std::fmt;
@@ -194,7 +195,7 @@ macro_rules! page_options {
             pub extra: Extra,
         }
 
-        impl<$($g: Record),*> Default for $name<$($g),*> {
+        impl<$($g: RecordType),*> Default for $name<$($g),*> {
             /// The options an empty options object (`{}`) stands for.
             fn default() -> Self {
                 crate::types::empty_options()
@@ -216,8 +217,8 @@ page_options! {
     /// previous call returned in `state`), `R` the record type of `data`, both JSON by default.
     #[derive(Clone, Debug, Serialize, Deserialize)]
     #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-    #[serde(rename_all = "camelCase", bound = "S: Record, R: Record")]
-    pub struct ExportOptions<S = Value, R = Value> {
+    #[serde(rename_all = "camelCase", bound = "S: RecordType, R: RecordType")]
+    pub struct ExportOptions<S = Value, R = Record> {
         /// Which records: delta, once, test, or everything (`None`).
         #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
         pub type_: Option<ExportType>,
@@ -258,8 +259,8 @@ impl<S, R> TakesState<S> for ExportOptions<S, R> {}
 /// Response of a wrapper `export`: one page.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-#[serde(rename_all = "camelCase", bound = "S: Record, R: Record")]
-pub struct ExportResponse<S = Value, R = Value> {
+#[serde(rename_all = "camelCase", bound = "S: RecordType, R: RecordType")]
+pub struct ExportResponse<S = Value, R = Record> {
     /// This page's records.
     #[serde(default)]
     pub data: Vec<R>,
@@ -293,8 +294,8 @@ page_options! {
     /// Options of a wrapper `import`: one page of records to write.
     #[derive(Clone, Debug, Serialize, Deserialize)]
     #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-    #[serde(rename_all = "camelCase", bound = "R: Record")]
-    pub struct ImportOptions<R = Value> {
+    #[serde(rename_all = "camelCase", bound = "R: RecordType")]
+    pub struct ImportOptions<R = Record> {
         /// Records before mapping.
         #[serde(default)]
         pub pre_map_data: Vec<Value>,

@@ -42,7 +42,7 @@ async fn count_page(
     context: Context,
 ) -> Result<PreSavePageResponse, ExtensionError> {
     counter.0.fetch_add(options.data.len(), Ordering::SeqCst);
-    let data = vec![json!({"function": context.function(), "trace": context.trace_id()})];
+    let data = vec![json!({"function": context.function(), "trace": context.trace_id()}).into()];
     Ok(PreSavePageResponse {
         data,
         ..Default::default()

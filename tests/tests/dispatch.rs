@@ -23,7 +23,7 @@ fn echo_typed(options: PreSavePageOptions) -> Result<PreSavePageResponse, Extens
         "extra": options.extra,
     });
     Ok(PreSavePageResponse {
-        data: vec![seen],
+        data: vec![seen.into()],
         errors: options.errors,
         ..Default::default()
     })
@@ -436,7 +436,7 @@ fn options_that_do_not_fit_name_the_field() {
             "expected u64",
         ),
         (
-            json!({"errors": [{"code": 5}]}),
+            json!({"errors": [{"code": true}]}),
             "field `errors[0].code`",
             "expected a string",
         ),
@@ -446,7 +446,7 @@ fn options_that_do_not_fit_name_the_field() {
             "ISO-8601",
         ),
         (
-            json!({"_exportId": 7}),
+            json!({"_exportId": [7]}),
             "field `_exportId`",
             "expected a string",
         ),

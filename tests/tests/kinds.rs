@@ -35,7 +35,7 @@ fn export(options: ExportOptions<usize>) -> Result<ExportResponse<usize>, Extens
     };
     let end = (start + limit).min(10);
     Ok(ExportResponse {
-        data: (start..end).map(|i| json!({"id": i})).collect(),
+        data: (start..end).map(|i| json!({"id": i}).into()).collect(),
         last_page: end == 10 || options.type_ == Some(ExportType::Test),
         state: Some(end),
         ..Default::default()
@@ -350,7 +350,7 @@ fn installer_kinds() {
     );
     assert_eq!(grouped("installer", "updateFunction", opts), Ok(None));
     assert_names_field(
-        grouped("installer", "installStep", json!({"_integrationId": 5})),
+        grouped("installer", "installStep", json!({"_integrationId": false})),
         "_integrationId",
     );
     assert_names_field(
@@ -391,14 +391,18 @@ fn uninstaller_kinds() {
         "_integrationId",
     );
     assert_names_field(
-        grouped("uninstaller", "uninstallStep", json!({"_integrationId": 1})),
+        grouped(
+            "uninstaller",
+            "uninstallStep",
+            json!({"_integrationId": [1]}),
+        ),
         "_integrationId",
     );
     assert_names_field(
         grouped(
             "uninstaller",
             "uninstallerFunction",
-            json!({"bearerToken": 1}),
+            json!({"bearerToken": {}}),
         ),
         "bearerToken",
     );
@@ -447,11 +451,11 @@ fn settings_kinds() {
         "_integrationId",
     );
     assert_names_field(
-        grouped("setting", "changeEdition", json!({"fromEdition": 3})),
+        grouped("setting", "changeEdition", json!({"fromEdition": true})),
         "fromEdition",
     );
     assert_names_field(
-        grouped("setting", "getMappingMetadata", json!({"version": 1.2})),
+        grouped("setting", "getMappingMetadata", json!({"version": [1.2]})),
         "version",
     );
 }
@@ -502,16 +506,19 @@ fn flat_2_0_kinds() {
         errors(&[INVALID_FUNCTION])
     );
     assert_names_field(
-        flat("installConnection", json!({"_connectionId": 5})),
+        flat("installConnection", json!({"_connectionId": true})),
         "_connectionId",
     );
-    assert_names_field(flat("updateApp", json!({"bearerToken": 5})), "bearerToken");
+    assert_names_field(flat("updateApp", json!({"bearerToken": {}})), "bearerToken");
     assert_names_field(
         flat("initChild", json!({"bearerToken": false})),
         "bearerToken",
     );
     assert_names_field(flat("formInit", json!({"bearerToken": []})), "bearerToken");
-    assert_names_field(flat("preSave", json!({"bearerToken": 1.5})), "bearerToken");
+    assert_names_field(
+        flat("preSave", json!({"bearerToken": [1.5]})),
+        "bearerToken",
+    );
 }
 
 #[test]

@@ -21,9 +21,7 @@ pub async fn process_page(
             if let Some(Value::String(name)) = record.get_mut("name") {
                 *name = name.to_uppercase();
             }
-            if let Some(object) = record.as_object_mut() {
-                object.insert("processed".to_owned(), Value::Bool(true));
-            }
+            record.insert("processed", true);
             record
         })
         .collect();

@@ -20,7 +20,7 @@ fn tag(
     let data = options
         .data
         .into_iter()
-        .map(|_| json!(format!("{}{}", settings.prefix, context.request_id())))
+        .map(|_| json!(format!("{}{}", settings.prefix, context.request_id())).into())
         .collect();
     Ok(PreSavePageResponse { data, ..Default::default() })
 }

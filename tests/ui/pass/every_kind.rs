@@ -1,4 +1,4 @@
-// Every typed hook kind once, with `Value` records and with a record type other than `Value`.
+// Every typed hook kind once, with the default records and with a record type of its own.
 use extension_core::prelude::*;
 
 #[pre_map]
@@ -7,7 +7,7 @@ fn pre_map_hook(options: PreMapOptions) -> Result<PreMapResponse, ExtensionError
         .data
         .into_iter()
         .map(|record| {
-            if record.is_null() {
+            if record.is_empty() {
                 MapResult::fail(vec![RecordError::new("empty", "empty record")])
             } else {
                 MapResult::keep(record)

@@ -3,7 +3,7 @@ use extension_core::prelude::*;
 
 #[pre_save_page]
 fn mutable(mut options: PreSavePageOptions) -> Result<PreSavePageResponse, ExtensionError> {
-    options.data.push(json!({ "added": true }));
+    options.data.push(json!({ "added": true }).into());
     Ok(PreSavePageResponse {
         data: options.data,
         ..Default::default()

@@ -60,7 +60,7 @@ async fn export_table(
     let end = (offset + page_size).min(rows.len());
     let data = rows[offset.min(end)..end]
         .iter()
-        .map(|(id, name, updated)| json!({"id": id, "name": name, "updatedAt": updated}))
+        .map(|(id, name, updated)| json!({"id": id, "name": name, "updatedAt": updated}).into())
         .collect();
     Ok(ExportResponse {
         data,

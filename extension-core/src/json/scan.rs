@@ -1,0 +1,506 @@
+//! One validating pass over a JSON text, building nothing: it checks the grammar (RFC 8259,
+//! strictly), counts the values, bounds the nesting, and notes where the text is not what
+//! `JSON.stringify` would write for the value it stands for (white space, numbers not in their
+//! shortest form, escapes JavaScript would not write, repeated member names), so that
+//! records can be echoed as their own text everywhere else.
+//!
+//! Hand-written: serde_json and the SIMD parsers validate, but none says where a text is not
+//! canonical, nor counts values before building them.
+
+use std::ops::Range;
+
+/// What a scan found.
+#[derive(Debug, Default)]
+pub struct Scanned {
+    /// JSON values in the text (scalars, arrays and objects).
+    pub values: u64,
+    /// Deepest nesting of arrays and objects.
+    pub depth: u32,
+    /// Byte ranges that `JSON.stringify` would write otherwise, in order, merged; `None` when
+    /// there were too many to keep (treat the whole text as not canonical).
+    pub noncanonical: Option<Vec<Range<u32>>>,
+    /// Where the containers of at least [`Limits::indexed`] bytes end, by where they start,
+    /// in order: reading a record then jumps to its end instead of scanning it again.
+    pub ends: Vec<(u32, u32)>,
+    /// Whether an object names a member twice (`JSON.parse` keeps one: such text is read,
+    /// not echoed).
+    pub repeated: bool,
+}
+
+impl Scanned {
+    /// Whether the text in `range` is what `JSON.stringify` writes for it.
+    pub fn canonical(&self, range: Range<usize>) -> bool {
+        let Some(regions) = &self.noncanonical else {
+            return false;
+        };
+        // The first region ending after the range starts is the only one that may overlap.
+        let i = regions.partition_point(|r| (r.end as usize) <= range.start);
+        regions
+            .get(i)
+            .is_none_or(|r| (r.start as usize) >= range.end)
+    }
+
+    /// Where the container starting at `start` ends, when it was large enough to be noted.
+    pub fn end_of(&self, start: usize) -> Option<usize> {
+        let i = self.ends.partition_point(|&(s, _)| (s as usize) < start);
+        self.ends
+            .get(i)
+            .filter(|&&(s, _)| s as usize == start)
+            .map(|&(_, e)| e as usize)
+    }
+}
+
+/// Why a text is not JSON: what, and the byte offset where it was found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ScanError {
+    /// Where, in bytes from the start.
+    pub offset: usize,
+    /// What was wrong.
+    pub message: &'static str,
+}
+
+/// Limits a scan enforces.
+#[derive(Clone, Copy, Debug)]
+pub struct Limits {
+    /// Deepest nesting accepted.
+    pub depth: u32,
+    /// Most non-canonical ranges kept before giving up on them.
+    pub regions: usize,
+    /// Containers at least this long have their end noted (one entry per such container:
+    /// at most a sixteenth of the text's length in entries of eight bytes).
+    pub indexed: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            depth: 256,
+            regions: 4096,
+            indexed: 128,
+        }
+    }
+}
+
+struct Scanner<'a> {
+    bytes: &'a [u8],
+    at: usize,
+    limits: Limits,
+    out: Scanned,
+    regions: Vec<Range<u32>>,
+    regions_full: bool,
+    /// Per open object: where its keys start in `keys`, and which hash bits are taken.
+    objects: Vec<(usize, u128)>,
+    /// Keys of the open objects: (start, end) of each key's text.
+    keys: Vec<(u32, u32)>,
+    /// Open containers: whether an object, and where it starts.
+    stack: Vec<(bool, u32)>,
+}
+
+/// Scans `bytes` (valid UTF-8) as one JSON value with white space around it.
+pub fn scan(bytes: &[u8], limits: Limits) -> Result<Scanned, ScanError> {
+    let mut s = Scanner {
+        bytes,
+        at: 0,
+        limits,
+        out: Scanned::default(),
+        regions: Vec::new(),
+        regions_full: false,
+        objects: Vec::new(),
+        keys: Vec::new(),
+        stack: Vec::new(),
+    };
+    s.run()?;
+    s.out.noncanonical = (!s.regions_full).then_some(s.regions);
+    Ok(s.out)
+}
+
+impl Scanner<'_> {
+    fn error<T>(&self, message: &'static str) -> Result<T, ScanError> {
+        Err(ScanError {
+            offset: self.at,
+            message,
+        })
+    }
+
+    fn note(&mut self, range: Range<usize>) {
+        if self.regions_full {
+            return;
+        }
+        let range = range.start as u32..range.end as u32;
+        if let Some(last) = self.regions.last_mut() {
+            if range.start <= last.end {
+                last.end = last.end.max(range.end);
+                return;
+            }
+        }
+        if self.regions.len() >= self.limits.regions {
+            self.regions_full = true;
+            self.regions = Vec::new();
+            return;
+        }
+        self.regions.push(range);
+    }
+
+    /// Skips white space; any is not canonical (outside the top level).
+    #[inline]
+    fn space(&mut self) {
+        let start = self.at;
+        while let Some(b' ' | b'\n' | b'\r' | b'\t') = self.bytes.get(self.at) {
+            self.at += 1;
+        }
+        if self.at > start && !self.stack.is_empty() {
+            self.note(start..self.at);
+        }
+    }
+
+    fn run(&mut self) -> Result<(), ScanError> {
+        // Top-level white space is not part of any value.
+        while let Some(b' ' | b'\n' | b'\r' | b'\t') = self.bytes.get(self.at) {
+            self.at += 1;
+        }
+        'value: loop {
+            // A value starts here.
+            self.out.values += 1;
+            match self.bytes.get(self.at) {
+                Some(b'{') => {
+                    self.open(true)?;
+                    self.space();
+                    if self.bytes.get(self.at) == Some(&b'}') {
+                        self.at += 1;
+                        self.close();
+                    } else {
+                        self.key()?;
+                        continue 'value;
+                    }
+                }
+                Some(b'[') => {
+                    self.open(false)?;
+                    self.space();
+                    if self.bytes.get(self.at) == Some(&b']') {
+                        self.at += 1;
+                        self.close();
+                    } else {
+                        continue 'value;
+                    }
+                }
+                Some(b'"') => self.string()?,
+                Some(b'-' | b'0'..=b'9') => self.number()?,
+                Some(b't') => self.literal(b"true")?,
+                Some(b'f') => self.literal(b"false")?,
+                Some(b'n') => self.literal(b"null")?,
+                Some(_) => return self.error("expected a value"),
+                None => return self.error("unexpected end of the text, expected a value"),
+            }
+            // After a value: a separator, a close, or the end.
+            loop {
+                self.space();
+                let Some(&(object, _)) = self.stack.last() else {
+                    while let Some(b' ' | b'\n' | b'\r' | b'\t') = self.bytes.get(self.at) {
+                        self.at += 1;
+                    }
+                    return if self.at == self.bytes.len() {
+                        Ok(())
+                    } else {
+                        self.error("trailing characters after the value")
+                    };
+                };
+                match (self.bytes.get(self.at), object) {
+                    (Some(b','), true) => {
+                        self.at += 1;
+                        self.space();
+                        self.key()?;
+                        continue 'value;
+                    }
+                    (Some(b','), false) => {
+                        self.at += 1;
+                        self.space();
+                        continue 'value;
+                    }
+                    (Some(b'}'), true) | (Some(b']'), false) => {
+                        self.at += 1;
+                        self.close();
+                    }
+                    (None, _) => return self.error("unexpected end of the text"),
+                    (Some(_), true) => return self.error("expected `,` or `}`"),
+                    (Some(_), false) => return self.error("expected `,` or `]`"),
+                }
+            }
+        }
+    }
+
+    fn open(&mut self, object: bool) -> Result<(), ScanError> {
+        if self.stack.len() as u32 >= self.limits.depth {
+            return self.error("nested too deeply");
+        }
+        self.stack.push((object, self.at as u32));
+        self.at += 1;
+        self.out.depth = self.out.depth.max(self.stack.len() as u32);
+        if object {
+            self.objects.push((self.keys.len(), 0));
+        }
+        Ok(())
+    }
+
+    /// After a container's closing bracket.
+    fn close(&mut self) {
+        let Some((object, start)) = self.stack.pop() else {
+            return;
+        };
+        if object {
+            if let Some((first, _)) = self.objects.pop() {
+                self.keys.truncate(first);
+            }
+        }
+        if self.at - start as usize >= self.limits.indexed {
+            // Closed inner first: keep the table in the order of the starts.
+            let i = self.out.ends.partition_point(|&(s, _)| s < start);
+            self.out.ends.insert(i, (start, self.at as u32));
+        }
+    }
+
+    /// A member name and its colon; a name given twice makes the object not canonical.
+    fn key(&mut self) -> Result<(), ScanError> {
+        if self.bytes.get(self.at) != Some(&b'"') {
+            return self.error("expected a member name");
+        }
+        let start = self.at;
+        self.string()?;
+        let end = self.at;
+        let name = &self.bytes[start..end];
+        let bit = 1u128 << ((name.len() * 31 + usize::from(name[name.len() / 2])) % 128);
+        // Keys are only read inside objects.
+        let Some((first, taken)) = self.objects.last_mut() else {
+            return self.error("expected a value");
+        };
+        let first = *first;
+        let seen = *taken & bit != 0;
+        *taken |= bit;
+        if seen {
+            let bytes = self.bytes;
+            let repeated = self.keys[first..]
+                .iter()
+                .any(|&(s, e)| &bytes[s as usize..e as usize] == name);
+            if repeated {
+                self.out.repeated = true;
+                // `JSON.parse` keeps one member of the name: the record holding it is read
+                // whole instead of echoed.
+                self.note(start..end);
+            }
+        }
+        self.keys.push((start as u32, end as u32));
+        self.space();
+        if self.bytes.get(self.at) != Some(&b':') {
+            return self.error("expected `:`");
+        }
+        self.at += 1;
+        self.space();
+        Ok(())
+    }
+
+    fn literal(&mut self, word: &'static [u8]) -> Result<(), ScanError> {
+        if self.bytes[self.at..].starts_with(word) {
+            self.at += word.len();
+            Ok(())
+        } else {
+            self.error("expected `true`, `false` or `null`")
+        }
+    }
+
+    fn string(&mut self) -> Result<(), ScanError> {
+        let start = self.at;
+        self.at += 1;
+        let mut canonical = true;
+        loop {
+            self.at += plain_run(self.bytes.get(self.at..).unwrap_or_default());
+            match self.bytes.get(self.at) {
+                Some(b'"') => {
+                    self.at += 1;
+                    break;
+                }
+                Some(b'\\') => canonical &= self.escape()?,
+                Some(_) => return self.error("control character in a string"),
+                None => return self.error("unterminated string"),
+            }
+        }
+        if !canonical {
+            self.note(start..self.at);
+        }
+        Ok(())
+    }
+
+    /// One escape at `\`; whether `JSON.stringify` writes the character this way.
+    fn escape(&mut self) -> Result<bool, ScanError> {
+        let Some(&e) = self.bytes.get(self.at + 1) else {
+            return self.error("unterminated string");
+        };
+        self.at += 2;
+        match e {
+            b'"' | b'\\' | b'b' | b'f' | b'n' | b'r' | b't' => Ok(true),
+            b'/' => Ok(false),
+            b'u' => {
+                let (unit, lower) = self.hex4()?;
+                if (0xD800..0xDC00).contains(&unit) {
+                    // A high surrogate: a pair is written as its character, a lone one escaped.
+                    if self.bytes[self.at..].starts_with(b"\\u") {
+                        let mark = self.at;
+                        self.at += 2;
+                        let (low, _) = self.hex4()?;
+                        if (0xDC00..0xE000).contains(&low) {
+                            return Ok(false);
+                        }
+                        self.at = mark;
+                    }
+                    Ok(lower)
+                } else if (0xDC00..0xE000).contains(&unit) {
+                    Ok(lower)
+                } else {
+                    // Control characters without a short form are written `\u00xx`.
+                    Ok(lower && unit < 0x20 && !matches!(unit, 0x08 | 0x09 | 0x0A | 0x0C | 0x0D))
+                }
+            }
+            _ => {
+                self.at -= 1;
+                self.error("invalid escape")
+            }
+        }
+    }
+
+    fn hex4(&mut self) -> Result<(u32, bool), ScanError> {
+        let Some(digits) = self.bytes.get(self.at..self.at + 4) else {
+            return self.error("unterminated `\\u` escape");
+        };
+        let mut unit = 0;
+        let mut lower = true;
+        for &d in digits {
+            let v = match d {
+                b'0'..=b'9' => d - b'0',
+                b'a'..=b'f' => d - b'a' + 10,
+                b'A'..=b'F' => {
+                    lower = false;
+                    d - b'A' + 10
+                }
+                _ => return self.error("invalid `\\u` escape"),
+            };
+            unit = unit * 16 + u32::from(v);
+        }
+        self.at += 4;
+        Ok((unit, lower))
+    }
+
+    /// A number; canonical when `Number.prototype.toString` would write it the same way:
+    /// no exponent, no redundant zero, at most 15 significant digits, within 1e-6..1e21.
+    fn number(&mut self) -> Result<(), ScanError> {
+        let start = self.at;
+        let bytes = self.bytes;
+        let mut at = self.at;
+        let negative = bytes[at] == b'-';
+        if negative {
+            at += 1;
+        }
+        let int_start = at;
+        match bytes.get(at) {
+            Some(b'0') => at += 1,
+            Some(b'1'..=b'9') => {
+                while let Some(b'0'..=b'9') = bytes.get(at) {
+                    at += 1;
+                }
+            }
+            _ => {
+                self.at = at;
+                return self.error("invalid number");
+            }
+        }
+        let int_digits = at - int_start;
+        let mut canonical = true;
+        let mut fraction_digits = 0;
+        let mut leading_fraction_zeros = 0;
+        if bytes.get(at) == Some(&b'.') {
+            at += 1;
+            let fraction_start = at;
+            while let Some(b'0'..=b'9') = bytes.get(at) {
+                at += 1;
+            }
+            fraction_digits = at - fraction_start;
+            if fraction_digits == 0 {
+                self.at = at;
+                return self.error("invalid number");
+            }
+            let fraction = &bytes[fraction_start..at];
+            canonical &= fraction[fraction_digits - 1] != b'0';
+            leading_fraction_zeros = fraction.iter().take_while(|&&d| d == b'0').count();
+        }
+        if let Some(b'e' | b'E') = bytes.get(at) {
+            canonical = false;
+            at += 1;
+            if let Some(b'+' | b'-') = bytes.get(at) {
+                at += 1;
+            }
+            let exponent_start = at;
+            while let Some(b'0'..=b'9') = bytes.get(at) {
+                at += 1;
+            }
+            if at == exponent_start {
+                self.at = at;
+                return self.error("invalid number");
+            }
+        }
+        self.at = at;
+        if canonical {
+            let zero_int = bytes[int_start] == b'0';
+            let significant = if zero_int {
+                fraction_digits - leading_fraction_zeros
+            } else {
+                int_digits + fraction_digits
+            };
+            canonical = significant <= 15
+                && !(zero_int && fraction_digits == 0 && negative)
+                && !(zero_int && leading_fraction_zeros > 5)
+                && int_digits <= 21;
+        }
+        if !canonical {
+            self.note(start..at);
+        }
+        Ok(())
+    }
+}
+
+/// How many bytes from the start of `bytes` need no attention inside a string: no `"`, no
+/// `\\`, no control character.
+#[inline]
+pub(crate) fn plain_run(bytes: &[u8]) -> usize {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGHS: u64 = 0x8080_8080_8080_8080;
+    // Most strings of a record are short (names, ids, dates): eight bytes at a time first,
+    // where a call to a vector search would cost more than the search.
+    let mut at = 0;
+    while let Some(chunk) = bytes.get(at..at + 8) {
+        if at >= 32 {
+            break;
+        }
+        let word = u64::from_le_bytes(chunk.try_into().unwrap_or([0; 8]));
+        let quote = word ^ (ONES * u64::from(b'"'));
+        let backslash = word ^ (ONES * u64::from(b'\\'));
+        let found = (quote.wrapping_sub(ONES) & !quote)
+            | (backslash.wrapping_sub(ONES) & !backslash)
+            | (word.wrapping_sub(ONES * 0x20) & !word);
+        let found = found & HIGHS;
+        if found != 0 {
+            return at + (found.trailing_zeros() / 8) as usize;
+        }
+        at += 8;
+    }
+    let rest = &bytes[at..];
+    if rest.len() < 8 {
+        return at
+            + rest
+                .iter()
+                .position(|&b| b == b'"' || b == b'\\' || b < 0x20)
+                .unwrap_or(rest.len());
+    }
+    // A long string: memchr's vector search, then one vectorised pass for control characters.
+    let run = memchr::memchr2(b'"', b'\\', rest).unwrap_or(rest.len());
+    match rest[..run].iter().copied().min() {
+        Some(low) if low < 0x20 => at + rest.iter().position(|&b| b < 0x20).unwrap_or(run),
+        _ => at + run,
+    }
+}

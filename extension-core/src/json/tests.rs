@@ -1,0 +1,276 @@
+//! The engine against what `JSON.parse` then `JSON.stringify` give in JavaScript (the expected
+//! texts below are Node 20's).
+
+use super::{decode, scan, ser, Document, Record};
+use bytes::Bytes;
+use serde::Deserialize;
+use serde_json::{json, Value};
+
+fn doc(text: &str) -> std::sync::Arc<Document> {
+    Document::scan(Bytes::from(text.to_owned())).expect("valid JSON")
+}
+
+fn read<T: serde::de::DeserializeOwned>(text: &str) -> Result<T, super::de::Error> {
+    let doc = doc(text);
+    decode(&doc, 0..text.len())
+}
+
+/// What our encoder writes for a value.
+fn written<T: serde::Serialize>(value: &T) -> String {
+    String::from_utf8(ser::to_vec(value, None).expect("serialisable")).expect("UTF-8")
+}
+
+/// `JSON.stringify(JSON.parse(text).data)` for a record that goes through untouched.
+fn echoed(record: &str) -> String {
+    let records: Vec<Record> = read(&format!("[{record}]")).expect("decodes");
+    written(&records[0])
+}
+
+#[test]
+fn the_scan_checks_the_grammar_and_bounds_the_nesting() {
+    let limits = super::LIMITS;
+    for bad in [
+        "",
+        "{",
+        "[1,]",
+        "{\"a\" 1}",
+        "01",
+        "1.",
+        "-",
+        "\"\\x\"",
+        "\"a\nb\"",
+        "[1] 2",
+        "nul",
+        "{\"a\":1,}",
+        "\"\\ud8\"",
+    ] {
+        assert!(scan::scan(bad.as_bytes(), limits).is_err(), "{bad:?}");
+    }
+    for good in [
+        "0",
+        " [] ",
+        "{\"a\":[1,{\"b\":null}]}",
+        "-0.5e-3",
+        "\"\\ud800\"",
+        "[true,false]",
+    ] {
+        assert!(scan::scan(good.as_bytes(), limits).is_ok(), "{good:?}");
+    }
+    let deep = "[".repeat(128) + &"]".repeat(128);
+    assert!(scan::scan(deep.as_bytes(), limits).is_ok());
+    let deeper = "[".repeat(129) + &"]".repeat(129);
+    assert_eq!(
+        scan::scan(deeper.as_bytes(), limits).unwrap_err().message,
+        "nested too deeply"
+    );
+    let scanned = scan::scan(b"[1,{\"a\":1,\"a\":2}]", limits).unwrap();
+    assert!(scanned.repeated);
+    assert_eq!(scanned.values, 5);
+}
+
+#[test]
+fn the_scan_knows_what_javascript_would_write_otherwise() {
+    let canonical = |text: &str| {
+        let scanned = scan::scan(text.as_bytes(), super::LIMITS).unwrap();
+        scanned.canonical(0..text.len())
+    };
+    for same in [
+        r#"{"a":[1,-2,0.5,"x\n\"y\"",null,true]}"#,
+        r#""\u001f\ud800""#,
+        "123456789012345",
+        "0.000001",
+    ] {
+        assert!(canonical(same), "{same}");
+    }
+    for other in [
+        "{ \"a\":1}",
+        "[1 ]",
+        "1.0",
+        "12345.0",
+        "1e2",
+        "1E2",
+        "-0",
+        "0.0000001",
+        "1234567890123456789",
+        r#""\/""#,
+        r#""\u00e9""#,
+        r#""\u00E9""#,
+        r#""\ud83d\ude00""#,
+        r#""\u000a""#,
+        r#"{"a":1,"a":2}"#,
+    ] {
+        assert!(!canonical(other), "{other}");
+    }
+}
+
+#[test]
+fn an_untouched_record_goes_back_as_javascript_would_write_it() {
+    let same = r#"{"id":100001,"name":"zoë chen","tags":["vip"],"address":{"zip":"12345"},"notes":null,"balance":-12.5}"#;
+    assert_eq!(echoed(same), same);
+    // What `JSON.stringify(JSON.parse(..))` gives, member for member.
+    assert_eq!(
+        echoed(r#"{ "a" : 12345.0, "b":1e2, "c":"\/\u00e9\ud83d\ude00", "d":[ 1 , 2 ],"e":-0}"#),
+        r#"{"a":12345,"b":100,"c":"/é😀","d":[1,2],"e":0}"#
+    );
+    assert_eq!(
+        echoed(r#"{"big":1e400,"small":-1e400}"#),
+        r#"{"big":null,"small":null}"#
+    );
+    assert_eq!(
+        echoed(r#"{"n":1e21,"m":1e-7,"o":0.1e1}"#),
+        r#"{"n":1e+21,"m":1e-7,"o":1}"#
+    );
+    // A lone surrogate stays the escape JavaScript writes for it.
+    assert_eq!(echoed(r#"{"s":"a\uD800b"}"#), r#"{"s":"a\ud800b"}"#);
+    // One member per name: the last value, at the first place.
+    assert_eq!(echoed(r#"{"a":1,"b":2,"a":3}"#), r#"{"a":3,"b":2}"#);
+    assert_eq!(echoed(r#"{"x":{"a":1,"a":[2]}}"#), r#"{"x":{"a":[2]}}"#);
+    // Not an object: kept as a value.
+    assert_eq!(echoed("[1,2.50]"), "[1,2.5]");
+    assert_eq!(echoed(r#""text""#), r#""text""#);
+}
+
+#[test]
+fn a_record_decodes_only_what_it_is_asked_and_keeps_the_rest_as_text() {
+    let text = r#"{"id":7,"name":"ada","total":12345.0,"s":"\ud800","nested":{"k":[1,2]}}"#;
+    let mut records: Vec<Record> = read(&format!("[{text}]")).unwrap();
+    let record = &mut records[0];
+    assert_eq!(record.len(), 5);
+    assert_eq!(
+        record.keys().collect::<Vec<_>>(),
+        ["id", "name", "total", "s", "nested"]
+    );
+    assert_eq!(record["total"], json!(12345));
+    assert_eq!(record["missing"], Value::Null);
+    assert!(record.get("missing").is_none() && record.contains_key("nested"));
+    if let Some(Value::String(name)) = record.get_mut("name") {
+        name.make_ascii_uppercase();
+    }
+    assert_eq!(record.insert("id", 8), Some(json!(7)));
+    record.insert("processed", true);
+    assert_eq!(record.remove("nested"), Some(json!({"k": [1, 2]})));
+    assert_eq!(record.remove("nested"), None);
+    // Changed members in their places, the new one last, untouched ones as JavaScript writes
+    // them (the lone surrogate kept as its escape).
+    assert_eq!(
+        written(record),
+        r#"{"id":8,"name":"ADA","total":12345,"s":"\ud800","processed":true}"#
+    );
+    // Where it must be a Rust string, a lone surrogate is U+FFFD.
+    assert_eq!(record["s"], json!("\u{fffd}"));
+    record["added"] = json!([1]);
+    assert_eq!(record.iter().last(), Some(("added", &json!([1]))));
+}
+
+#[test]
+fn records_work_with_any_serde_format_and_with_values() {
+    let value = json!({"b": 1, "a": [1.5, "x"], "c": {"d": null}});
+    let record = Record::from(value.clone());
+    assert_eq!(record, value);
+    assert_eq!(record.to_value(), value);
+    assert_eq!(Value::from(record.clone()), value);
+    // serde_json both ways, in order.
+    let text = serde_json::to_string(&record).unwrap();
+    assert_eq!(text, r#"{"b":1,"a":[1.5,"x"],"c":{"d":null}}"#);
+    let back: Record = serde_json::from_str(&text).unwrap();
+    assert_eq!(back, record);
+    assert_eq!(written(&back), text);
+    let from_value = Record::deserialize(value.clone()).unwrap();
+    assert_eq!(from_value, value);
+    // A record decoded by us serialises for serde_json too, decoding its members.
+    let ours: Vec<Record> = read(r#"[{"n":1.0,"s":"\u00e9"}]"#).unwrap();
+    assert_eq!(
+        serde_json::to_string(&ours[0]).unwrap(),
+        r#"{"n":1,"s":"é"}"#
+    );
+    assert_eq!(ours[0].to_string(), r#"{"n":1,"s":"é"}"#);
+    assert_eq!(format!("{:?}", ours[0]), r#"Record({"n":1,"s":"é"})"#);
+    let built: Record = [("x", json!(1)), ("y", json!("z"))].into_iter().collect();
+    assert_eq!(built.to_string(), r#"{"x":1,"y":"z"}"#);
+    assert_eq!(Record::new().to_string(), "{}");
+    assert!(Record::default().is_empty());
+}
+
+#[test]
+fn a_record_of_many_members_reads_in_linear_time_and_keeps_the_last_of_a_name() {
+    let mut text = String::from("{");
+    for i in 0..5_000 {
+        text.push_str(&format!("\"k{i}\":{i},"));
+    }
+    text.push_str("\"k0\":\"last\"}");
+    let mut records: Vec<Record> = read(&format!("[{text}]")).unwrap();
+    assert_eq!(records[0].len(), 5_000);
+    assert_eq!(records[0]["k0"], json!("last"));
+    assert_eq!(records[0].keys().next(), Some("k0"));
+    records[0].insert("k4999", 0);
+    assert_eq!(records[0]["k4999"], json!(0));
+}
+
+#[derive(Debug, Deserialize, PartialEq)]
+#[serde(rename_all = "camelCase")]
+struct Options {
+    status_code: u16,
+    id: String,
+    #[serde(default)]
+    items: Vec<u8>,
+    flag: Option<bool>,
+    anything: Value,
+}
+
+#[test]
+fn options_read_values_as_javascript_would_use_them() {
+    // An integral float fits an integer, a number fits a string (its JavaScript text), `null`
+    // is an empty array and `None`, a number beyond f64 is infinite (`null` in a `Value`).
+    let options: Options = read(
+        r#"{"statusCode":200.0,"id":42,"items":null,"flag":null,"anything":[1e400,"\ud800",1.5e3]}"#,
+    )
+    .unwrap();
+    assert_eq!(
+        options,
+        Options {
+            status_code: 200,
+            id: "42".into(),
+            items: vec![],
+            flag: None,
+            anything: json!([null, "\u{fffd}", 1500]),
+        }
+    );
+    let float_id: Options = read(r#"{"statusCode":1,"id":1.5e300,"anything":0}"#).unwrap();
+    assert_eq!(float_id.id, "1.5e+300");
+    // What does not fit still fails, with serde's words.
+    let err = read::<Options>(r#"{"statusCode":200.5,"id":"x","anything":0}"#).unwrap_err();
+    assert!(err.to_string().contains("expected u16"), "{err}");
+    let err = read::<Options>(r#"{"statusCode":1,"id":true,"anything":0}"#).unwrap_err();
+    assert!(err.to_string().contains("expected a string"), "{err}");
+    let err = read::<Options>(r#"{"statusCode":70000,"id":"x","anything":0}"#).unwrap_err();
+    assert!(err.to_string().contains("u16"), "{err}");
+}
+
+#[test]
+fn the_encoder_writes_what_json_stringify_writes_and_stops_at_the_limit() {
+    assert_eq!(
+        written(&json!([
+            1.0,
+            -0.0,
+            0.1,
+            1e21,
+            1e-7,
+            0.000001,
+            123456789.125,
+            5e-324,
+            f64::MAX
+        ])),
+        "[1,0,0.1,1e+21,1e-7,0.000001,123456789.125,5e-324,1.7976931348623157e+308]"
+    );
+    assert_eq!(
+        written(&json!("q\"b\\n\n\u{1f}\u{7f}\u{2028}é")),
+        "\"q\\\"b\\\\n\\n\\u001f\u{7f}\u{2028}é\""
+    );
+    assert_eq!(written(&f64::NAN), "null");
+    let value = json!({"a": "é".repeat(10)});
+    // `{"a":"` + 10 + `"}`: 18 units, 28 bytes.
+    assert!(ser::to_vec(&value, Some(18)).is_ok());
+    assert_eq!(ser::to_vec(&value, Some(17)), Err(ser::Error::TooLarge));
+    let many = vec![json!("x".repeat(1000)); 10_000];
+    assert_eq!(ser::to_vec(&many, Some(5_000)), Err(ser::Error::TooLarge));
+}

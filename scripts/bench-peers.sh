@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# The three servers side by side in one interleaved run (../shared/bench): the kit's raw
+# hyper + serde_json baseline, ours (typed-server), and Celigo's Node server
+# (express-integrator-extension, installed by the kit's node-peer/setup.sh). Same hook, same
+# payloads; loopback only, every wrk run bounded by the kit (DURATION, default 10 s).
+#
+#   scripts/bench-peers.sh [OUT_DIR]     ROUNDS=3 by default (medians); ROUNDS=1 for a look
+#
+# Prints the kit's comparison table (ratios against the first server, the baseline) and
+# checks that the three servers answer byte for byte the same.
+set -euo pipefail
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+KIT=${KIT:-$ROOT/../shared/bench}
+OUT=${1:-/tmp/extension-bench-peers}
+command -v wrk >/dev/null || { echo "wrk not found: apt-get install -y wrk" >&2; exit 1; }
+[ -x /tmp/rust-limit/target/release/rust-limit ] || "$KIT/build-rust-limit.sh"
+[ -f /tmp/node-peer/server.js ] || "$KIT/node-peer/setup.sh"
+cargo build --release -p typed-server --manifest-path "$ROOT/Cargo.toml"
+SERVER=$ROOT/target/release/typed-server
+ROUNDS=${ROUNDS:-3} "$KIT/run-interleaved.sh" "$OUT" \
+  baseline 'exec /tmp/rust-limit/target/release/rust-limit' \
+  ours "RUST_LOG=warn exec $SERVER --port \$PORT --system-token \$SYSTEM_TOKEN --diy" \
+  node-peer 'exec node /tmp/node-peer/server.js'
+python3 "$KIT/lib/compare.py" "$OUT/node-peer" "$OUT/ours" | sed "s/^/vs node: /"
+differ=0
+for p in ${PAYLOADS:-small typical large}; do
+  for peer in ours node-peer; do
+    if ! cmp -s "$OUT/rounds/baseline-1/response-$p.json" "$OUT/rounds/$peer-1/response-$p.json"; then
+      echo "$p: $peer's response DIFFERS from the baseline's" >&2
+      differ=1
+    fi
+  done
+  [ "$differ" = 0 ] && echo "$p: responses identical across the three servers"
+done
+exit "$differ"
