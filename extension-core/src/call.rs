@@ -161,7 +161,7 @@ fn respond<K: Kind, O, T: ReturnFor<K, K::Response, O>>(returned: T, expect: Exp
 
 /// Encodes a result as `JSON.stringify` writes it, within the size limit (section 5).
 pub(crate) fn encode<T: Serialize + ?Sized>(value: &T, limit: &SizeLimit) -> Outcome {
-    match crate::json::ser::to_vec(value, Some(limit.units())) {
+    match crate::json::ser::with_capacity(value, Some(limit.units()), limit.hint) {
         Ok(bytes) => Ok(Reply::Json(bytes.into())),
         Err(crate::json::ser::Error::TooLarge) => Err(limit.failure()),
         Err(crate::json::ser::Error::NotSerializable(_)) => Err(Failure::single(

@@ -69,12 +69,13 @@ impl Dispatcher {
     /// function is a 422 `function_panicked`.
     pub async fn dispatch(&self, envelope: &Envelope, context: Context) -> Outcome {
         let (registration, options) = self.resolve(envelope)?;
+        let sent = options.as_str().len();
         let invocation = Invocation {
             options,
             name: registration.name(),
             context: context.for_function(registration.name(), registration.kind()),
             states: Arc::clone(&self.inner.states),
-            limit: SizeLimit::of(envelope.max_response_size()),
+            limit: SizeLimit::of(envelope.max_response_size()).with_hint(sent + sent / 8),
         };
         let limit = invocation.limit.clone();
         let reply = run(registration, invocation).await?;

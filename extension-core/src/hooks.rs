@@ -2,7 +2,8 @@
 //!
 //! Every options type keeps the members the documentation does not list in `extra`, takes
 //! every id as an optional string, and has `settings` / `configuration` as JSON values
-//! (`null` when absent). Records are `serde_json::Value` unless you pick a type of your own.
+//! (`null` when absent). Records are [`Record`]s (their text, decoded as touched) unless you pick a type
+//! of your own (`serde_json::Value` or a serde type).
 
 use crate::json::Record;
 use crate::time::ExportTime;

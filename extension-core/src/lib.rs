@@ -22,7 +22,8 @@
 //! # fn main() {}
 //! ```
 //!
-//! Records are `serde_json::Value` unless you name a type of your own
+//! Records are [`Record`]s (kept as their text, decoded member by member as the function
+//! touches them) unless you name a type of your own
 //! (`PreSavePageOptions<MyRecord>`), and the error may be [`ExtensionError`] or any
 //! `std::error::Error`.
 

@@ -35,6 +35,9 @@ pub struct SizeLimit {
     limit: f64,
     /// `maxResponseSize` as sent, for the message; `None` for the default.
     sent: Option<Box<str>>,
+    /// How long the options were: responses are often about as long (a page echoed), so the
+    /// encoder starts with that much room instead of growing by copies.
+    pub(crate) hint: usize,
 }
 
 impl SizeLimit {
@@ -45,9 +48,16 @@ impl SizeLimit {
             Some(member) => SizeLimit {
                 limit: member.to_js_number(),
                 sent: Some(member.raw().into()),
+                hint: 0,
             },
             None => SizeLimit::default(),
         }
+    }
+
+    /// The same limit, with room for `hint` bytes from the start.
+    pub(crate) fn with_hint(mut self, hint: usize) -> Self {
+        self.hint = hint;
+        self
     }
 
     /// The most UTF-16 units a result may have.
@@ -85,6 +95,7 @@ impl Default for SizeLimit {
         SizeLimit {
             limit: crate::DEFAULT_MAX_RESPONSE_SIZE as f64,
             sent: None,
+            hint: 0,
         }
     }
 }

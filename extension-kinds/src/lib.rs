@@ -113,9 +113,9 @@ macro_rules! kinds {
                 /// A wrapper `export`, called once per page:
                 /// `fn(ExportOptions<S, R>) -> Result<ExportResponse<S, R>, E>`.
                 ///
-                /// `S` is your paging state (handed back as `options.state` on the next call) and `R`
-                /// the record type, both `serde_json::Value` by default. Set `last_page` to end the
-                /// export.
+                /// `S` is your paging state (handed back as `options.state` on the next call),
+                /// `serde_json::Value` by default, and `R` the record type, `Record` by default.
+                /// Set `last_page` to end the export.
                 wrapper_export => Export {
                     wire: "export", group: Wrappers, stack: Both,
                     options: <S, R> ExportOptions<S, R> => ExportOptions,

@@ -125,6 +125,44 @@ impl<'de> Deserializer<'de> {
         }
     }
 
+    /// The first member named `name` of the object here: where its name starts, and its
+    /// value's range; `None` when there is none or the value here is not an object.
+    pub(crate) fn find(
+        &mut self,
+        name: &str,
+    ) -> Result<Option<(usize, std::ops::Range<usize>)>, Error> {
+        self.space();
+        if self.peek() != Some(b'{') {
+            return Ok(None);
+        }
+        self.at += 1;
+        let mut first = true;
+        loop {
+            self.space();
+            match self.peek() {
+                Some(b'}') => return Ok(None),
+                Some(b',') if !first => {
+                    self.at += 1;
+                    self.space();
+                }
+                Some(b'"') if first => {}
+                _ => return self.broken(),
+            }
+            first = false;
+            let start = self.at;
+            let key = self.string()?;
+            self.space();
+            if self.peek() != Some(b':') {
+                return self.broken();
+            }
+            self.at += 1;
+            let range = self.skip()?;
+            if key == name {
+                return Ok(Some((start, range)));
+            }
+        }
+    }
+
     /// Skips one value; returns its byte range.
     pub(crate) fn skip(&mut self) -> Result<std::ops::Range<usize>, Error> {
         self.space();

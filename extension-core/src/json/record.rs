@@ -15,8 +15,10 @@ use std::sync::OnceLock;
 /// `JSON.stringify` would send it back, at the cost of what the function touches.
 ///
 /// It keeps the text the record came as. A member is decoded (into a `serde_json::Value`) the
-/// first time it is read, and only that member; members never touched go back as their own
-/// text, in their own order, and a record never touched goes back as one copy of its bytes.
+/// first time it is read, and only that member; what a function changes is kept beside the
+/// text. On the way out, members never touched go back as their own text, in their own order:
+/// a record never touched is one copy of its bytes, a record with one member changed is its
+/// bytes with that value replaced.
 /// Use it as you would a JSON object:
 ///
 /// ```
@@ -36,32 +38,47 @@ use std::sync::OnceLock;
 /// (`12345.0` comes back `12345`), its escapes, one member per name (the last value, at the
 /// first place, as `JSON.parse` keeps it). A record that is not an object (a JSON array or
 /// scalar, which integrator.io does not send in pages) is kept as a `Value`: reading a member
-/// of it gives `None`.
+/// of it gives `None`, and setting one does nothing (as JavaScript does on a primitive).
 #[derive(Clone, Default)]
 pub struct Record {
     /// The text the record came as (an object), empty for a record built in Rust.
     text: Bytes,
     /// Whether `text` is what `JSON.stringify` writes for the record.
     canonical: bool,
-    /// Whether a name may be given twice in `text` (the scan says when not: then reading the
-    /// members looks for none).
+    /// Whether a name may be given twice in `text` (the scan says when not: then the first
+    /// member of a name is the only one).
     repeats: bool,
-    /// The members, read from `text` on first use.
-    members: OnceLock<Vec<Slot>>,
-    /// Whether a member was handed out mutably, added or removed: then the record is written
-    /// member by member.
-    edited: bool,
+    /// The members of `text`, read on first need (iteration, reads through `&self`).
+    original: OnceLock<Vec<Slot>>,
+    /// What was changed, by name, in the order it was first changed.
+    changes: Vec<Change>,
     /// A record that is not an object.
     other: Option<Box<Value>>,
 }
 
+/// A member of the text.
 #[derive(Clone)]
 struct Slot {
     name: Name,
-    /// The value's text in the record's, while it stands for the value.
-    raw: Option<Range<u32>>,
-    /// The value, once decoded (or set).
+    /// Where its name starts in the text (its opening quote).
+    start: u32,
+    /// Its value's text.
+    raw: Range<u32>,
+    /// Its value, once decoded.
     value: OnceLock<Value>,
+}
+
+/// A member changed, added or removed.
+#[derive(Clone)]
+struct Change {
+    name: Name,
+    /// Where the member was in the text (name start, value), when it was there.
+    place: Option<(u32, Range<u32>)>,
+    /// Its value; `None` once removed.
+    value: Option<Value>,
+    /// Whether it goes after the members of the text: added, or removed and set again (as
+    /// JavaScript orders them).
+    last: bool,
 }
 
 /// A member's name: where it is in the record's text (no escape in it, the common case: no
@@ -77,16 +94,6 @@ impl Name {
         match self {
             Name::Text(start, end) => range_of(text, &(*start..*end)),
             Name::Owned(name) => name,
-        }
-    }
-}
-
-impl Slot {
-    fn set(name: String, value: Value) -> Slot {
-        Slot {
-            name: Name::Owned(name.into_boxed_str()),
-            raw: None,
-            value: OnceLock::from(value),
         }
     }
 }
@@ -123,6 +130,36 @@ pub(crate) fn decode_value(text: &str) -> Value {
     Value::deserialize(&mut de).unwrap_or(Value::Null)
 }
 
+/// Whether `name`'s bytes occur in `text`. The searchers of the last few names are kept: a
+/// page asks every record about the same few names, and building one costs more than a search.
+fn contains_text(text: &[u8], name: &str) -> bool {
+    type Finder = memchr::memmem::Finder<'static>;
+    thread_local! {
+        static KEPT: std::cell::RefCell<Vec<Finder>> = const { std::cell::RefCell::new(Vec::new()) };
+    }
+    KEPT.with(|kept| {
+        let mut kept = kept.borrow_mut();
+        let i = match kept.iter().position(|f| f.needle() == name.as_bytes()) {
+            Some(i) => i,
+            None => {
+                if kept.len() == 8 {
+                    kept.remove(0);
+                }
+                kept.push(memchr::memmem::Finder::new(name.as_bytes()).into_owned());
+                kept.len() - 1
+            }
+        };
+        kept[i].find(text).is_some()
+    })
+}
+
+/// A member found in the text: where its name starts, its value, its name.
+struct Found {
+    start: u32,
+    raw: Range<u32>,
+    name: Name,
+}
+
 impl Record {
     /// An empty record: `{}`.
     pub fn new() -> Self {
@@ -152,23 +189,8 @@ impl Record {
         text_of(&self.text)
     }
 
-    /// The text of a member's value.
-    fn raw_text(&self, range: &Range<u32>) -> &str {
-        self.text()
-            .get(range.start as usize..range.end as usize)
-            .unwrap_or("null")
-    }
-
-    fn slots(&self) -> &[Slot] {
-        self.members.get_or_init(|| self.read_members())
-    }
-
-    fn slots_mut(&mut self) -> &mut Vec<Slot> {
-        self.slots();
-        self.edited = true;
-        self.members
-            .get_mut()
-            .expect("the members were read just above")
+    fn original(&self) -> &[Slot] {
+        self.original.get_or_init(|| self.read_members())
     }
 
     /// The members of the text: names decoded, values as ranges; a name given twice keeps
@@ -185,7 +207,7 @@ impl Record {
         let mut index: Option<std::collections::HashMap<std::borrow::Cow<'_, str>, usize>> = None;
         let whole = self.text().as_ptr() as usize;
         for (name, range) in members {
-            let raw = Some(range.start as u32..range.end as u32);
+            let raw = range.start as u32..range.end as u32;
             // A linear search while the record is small; a map once it is not, so that a
             // record of many members costs linear time.
             if self.repeats && slots.len() == 32 && index.is_none() {
@@ -211,15 +233,19 @@ impl Record {
             match found {
                 Some(i) => slots[i].raw = raw,
                 None => {
-                    let name = match name {
+                    let (name, start) = match name {
                         std::borrow::Cow::Borrowed(text) => {
                             let start = (text.as_ptr() as usize - whole) as u32;
-                            Name::Text(start, start + text.len() as u32)
+                            (Name::Text(start, start + text.len() as u32), start - 1)
                         }
-                        std::borrow::Cow::Owned(text) => Name::Owned(text.into_boxed_str()),
+                        std::borrow::Cow::Owned(text) => {
+                            // Escaped names are only spliced by the member-by-member path.
+                            (Name::Owned(text.into_boxed_str()), 0)
+                        }
                     };
                     slots.push(Slot {
                         name,
+                        start,
                         raw,
                         value: OnceLock::new(),
                     });
@@ -230,9 +256,51 @@ impl Record {
     }
 
     fn value_of<'a>(&'a self, slot: &'a Slot) -> &'a Value {
-        slot.value.get_or_init(|| match &slot.raw {
-            Some(r) => decode_value(self.raw_text(r)),
-            None => Value::Null,
+        slot.value
+            .get_or_init(|| decode_value(range_of(&self.text, &slot.raw)))
+    }
+
+    fn change(&self, name: &str) -> Option<usize> {
+        self.changes
+            .iter()
+            .position(|c| c.name.get(&self.text) == name)
+    }
+
+    /// The member `name` of the text, found without reading the others where the text allows.
+    fn find(&self, name: &str) -> Option<Found> {
+        if self.text.is_empty() {
+            return None;
+        }
+        if self.original.get().is_none() && !self.repeats {
+            // A name JSON writes as it is, not in canonical text at all (where no name is
+            // escaped): no member of that name.
+            let plain = !name.bytes().any(|b| b == b'"' || b == b'\\' || b < 0x20);
+            if self.canonical && plain && !contains_text(&self.text, name) {
+                return None;
+            }
+            // The first member of a name is the only one: walk up to it.
+            let mut de = de::Deserializer::new(self.text(), &UNSCANNED, 0);
+            let (start, raw) = de.find(name).ok()??;
+            let (start, raw) = (start as u32, raw.start as u32..raw.end as u32);
+            let escaped = self
+                .text
+                .get(start as usize + 1..start as usize + 1 + name.len())
+                != Some(name.as_bytes());
+            let name = if escaped {
+                Name::Owned(name.into())
+            } else {
+                Name::Text(start + 1, start + 1 + name.len() as u32)
+            };
+            return Some(Found { start, raw, name });
+        }
+        let slot = self
+            .original()
+            .iter()
+            .find(|s| s.name.get(&self.text) == name)?;
+        Some(Found {
+            start: slot.start,
+            raw: slot.raw.clone(),
+            name: slot.name.clone(),
         })
     }
 
@@ -241,8 +309,11 @@ impl Record {
         if let Some(other) = &self.other {
             return other.get(name);
         }
+        if let Some(i) = self.change(name) {
+            return self.changes[i].value.as_ref();
+        }
         let slot = self
-            .slots()
+            .original()
             .iter()
             .find(|s| s.name.get(&self.text) == name)?;
         Some(self.value_of(slot))
@@ -253,24 +324,42 @@ impl Record {
         if self.other.is_some() {
             return self.other.as_deref_mut().and_then(|o| o.get_mut(name));
         }
-        let text = self.text.clone();
-        let slot = self
-            .slots_mut()
-            .iter_mut()
-            .find(|s| s.name.get(&text) == name)?;
-        if let Some(r) = slot.raw.take() {
-            if slot.value.get().is_none() {
-                let _ = slot.value.set(decode_value(range_of(&text, &r)));
+        let i = match self.change(name) {
+            Some(i) => i,
+            None => {
+                let found = self.find(name)?;
+                let value = self.decoded(&found);
+                self.changes.push(Change {
+                    name: found.name,
+                    place: Some((found.start, found.raw)),
+                    value: Some(value),
+                    last: false,
+                });
+                self.changes.len() - 1
             }
-        }
-        slot.value.get_mut()
+        };
+        self.changes[i].value.as_mut()
+    }
+
+    /// The value of a member found in the text, decoded (once).
+    fn decoded(&self, found: &Found) -> Value {
+        let cached = self.original.get().and_then(|slots| {
+            slots
+                .iter()
+                .find(|s| s.raw == found.raw)
+                .and_then(|s| s.value.get().cloned())
+        });
+        cached.unwrap_or_else(|| decode_value(range_of(&self.text, &found.raw)))
     }
 
     /// Whether the record has a member `name`.
     pub fn contains_key(&self, name: &str) -> bool {
         match &self.other {
             Some(other) => other.get(name).is_some(),
-            None => self.slots().iter().any(|s| s.name.get(&self.text) == name),
+            None => match self.change(name) {
+                Some(i) => self.changes[i].value.is_some(),
+                None => self.find(name).is_some(),
+            },
         }
     }
 
@@ -280,29 +369,37 @@ impl Record {
         let name = name.into();
         let value = value.into();
         if let Some(other) = &mut self.other {
-            if other.is_null() {
-                self.other = None;
-            } else {
-                return match other.as_object_mut() {
-                    Some(object) => object.insert(name, value),
-                    None => None,
-                };
+            if !other.is_null() {
+                return other.as_object_mut().and_then(|o| o.insert(name, value));
             }
+            self.other = None;
         }
-        let text = self.text.clone();
-        let slots = self.slots_mut();
-        match slots.iter_mut().find(|s| s.name.get(&text) == name) {
-            Some(slot) => {
-                let old = match (slot.raw.take(), slot.value.take()) {
-                    (_, Some(old)) => old,
-                    (Some(r), None) => decode_value(range_of(&text, &r)),
-                    (None, None) => Value::Null,
-                };
-                let _ = slot.value.set(value);
+        if let Some(i) = self.change(&name) {
+            let change = &mut self.changes[i];
+            if change.value.is_none() {
+                // Removed, then set again: JavaScript adds it last.
+                change.last = true;
+            }
+            return change.value.replace(value);
+        }
+        match self.find(&name) {
+            Some(found) => {
+                let old = self.decoded(&found);
+                self.changes.push(Change {
+                    name: found.name,
+                    place: Some((found.start, found.raw)),
+                    value: Some(value),
+                    last: false,
+                });
                 Some(old)
             }
             None => {
-                slots.push(Slot::set(name, value));
+                self.changes.push(Change {
+                    name: Name::Owned(name.into_boxed_str()),
+                    place: None,
+                    value: Some(value),
+                    last: true,
+                });
                 None
             }
         }
@@ -313,23 +410,27 @@ impl Record {
         if let Some(other) = &mut self.other {
             return other.as_object_mut().and_then(|o| o.shift_remove(name));
         }
-        let text = self.text.clone();
-        let slots = self.slots_mut();
-        let i = slots.iter().position(|s| s.name.get(&text) == name)?;
-        let slot = slots.remove(i);
-        Some(match (slot.raw, slot.value.into_inner()) {
-            (_, Some(value)) => value,
-            (Some(r), None) => decode_value(range_of(&text, &r)),
-            (None, None) => Value::Null,
-        })
+        if let Some(i) = self.change(name) {
+            if self.changes[i].place.is_none() {
+                return self.changes.remove(i).value;
+            }
+            self.changes[i].last = false;
+            return self.changes[i].value.take();
+        }
+        let found = self.find(name)?;
+        let old = self.decoded(&found);
+        self.changes.push(Change {
+            name: found.name,
+            place: Some((found.start, found.raw)),
+            value: None,
+            last: false,
+        });
+        Some(old)
     }
 
     /// How many members the record has.
     pub fn len(&self) -> usize {
-        match &self.other {
-            Some(other) => other.as_object().map_or(0, Map::len),
-            None => self.slots().len(),
-        }
+        self.iter().count()
     }
 
     /// Whether the record has no member.
@@ -342,23 +443,28 @@ impl Record {
         self.iter().map(|(name, _)| name)
     }
 
-    /// The members in order, each decoded as it is reached.
+    /// The members in order (changed ones at their places, added ones last), each decoded as
+    /// it is reached.
     pub fn iter(&self) -> impl Iterator<Item = (&str, &Value)> + '_ {
-        let slots = match &self.other {
-            Some(_) => &[][..],
-            None => self.slots(),
+        let (slots, other) = match &self.other {
+            Some(other) => (&[][..], other.as_object()),
+            None => (self.original(), None),
         };
-        let other = self
-            .other
-            .as_deref()
-            .and_then(Value::as_object)
-            .into_iter()
-            .flatten()
-            .map(|(k, v)| (k.as_str(), v));
-        slots
+        let original = slots.iter().filter_map(move |s| {
+            let name = s.name.get(&self.text);
+            match self.change(name) {
+                Some(i) if self.changes[i].last => None,
+                Some(i) => self.changes[i].value.as_ref().map(|v| (name, v)),
+                None => Some((name, self.value_of(s))),
+            }
+        });
+        let added = self
+            .changes
             .iter()
-            .map(|s| (s.name.get(&self.text), self.value_of(s)))
-            .chain(other)
+            .filter(|c| c.last)
+            .filter_map(move |c| c.value.as_ref().map(|v| (c.name.get(&self.text), v)));
+        let other = other.into_iter().flatten().map(|(k, v)| (k.as_str(), v));
+        original.chain(added).chain(other)
     }
 
     /// The record as a `serde_json::Value`, every member decoded.
@@ -366,34 +472,31 @@ impl Record {
         if let Some(other) = self.other {
             return *other;
         }
-        let text = self.text;
-        let slots = match self.members.into_inner() {
-            Some(slots) => slots,
-            None => {
-                let record = Record {
-                    text: text.clone(),
-                    ..Record::default()
-                };
-                record.read_members()
-            }
-        };
-        let object = slots
-            .into_iter()
-            .map(|slot| {
-                let value = match (slot.value.into_inner(), slot.raw) {
-                    (Some(value), _) => value,
-                    (None, Some(r)) => decode_value(range_of(&text, &r)),
-                    (None, None) => Value::Null,
-                };
-                (slot.name.get(&text).to_owned(), value)
-            })
-            .collect();
-        Value::Object(object)
+        self.to_value()
     }
 
     /// The record as a `serde_json::Value`, leaving it as it is.
     pub fn to_value(&self) -> Value {
-        self.clone().into_value()
+        if let Some(other) = &self.other {
+            return (**other).clone();
+        }
+        Value::Object(
+            self.iter()
+                .map(|(name, value)| (name.to_owned(), value.clone()))
+                .collect(),
+        )
+    }
+
+    /// Whether the record can be written as its text with the changed values spliced in:
+    /// canonical text, names as they are in it, and no member removed.
+    fn spliceable(&self) -> bool {
+        self.canonical
+            && !self.text.is_empty()
+            && self.changes.iter().all(|c| match (&c.place, c.last) {
+                (_, _) if c.value.is_none() => false,
+                (None, _) => true,
+                (Some(_), last) => !last && matches!(c.name, Name::Text(..)),
+            })
     }
 }
 
@@ -411,7 +514,20 @@ impl From<Value> for Record {
 
 impl From<Map<String, Value>> for Record {
     fn from(object: Map<String, Value>) -> Self {
-        object.into_iter().collect()
+        // The names of a map are unique: no search per member.
+        let changes = object
+            .into_iter()
+            .map(|(name, value)| Change {
+                name: Name::Owned(name.into_boxed_str()),
+                place: None,
+                value: Some(value),
+                last: true,
+            })
+            .collect();
+        Record {
+            changes,
+            ..Record::default()
+        }
     }
 }
 
@@ -422,12 +538,13 @@ impl From<Record> for Value {
 }
 
 impl<K: Into<String>, V: Into<Value>> FromIterator<(K, V)> for Record {
+    /// A name given twice keeps its first place and its last value (as `JSON.parse`).
     fn from_iter<I: IntoIterator<Item = (K, V)>>(members: I) -> Self {
-        let mut record = Record::new();
-        for (name, value) in members {
-            record.insert(name, value);
-        }
-        record
+        let object: Map<String, Value> = members
+            .into_iter()
+            .map(|(name, value)| (name.into(), value.into()))
+            .collect();
+        Record::from(object)
     }
 }
 
@@ -519,29 +636,103 @@ impl Serialize for Record {
             return other.serialize(serializer);
         }
         // Our serializer writes text as it is; any other gets decoded values.
-        let raw = ser::active();
-        if raw && !self.edited && !self.text.is_empty() {
+        let ours = ser::active();
+        if ours && !self.text.is_empty() && self.changes.is_empty() {
             return Raw {
                 text: self.text(),
                 canonical: self.canonical,
             }
             .serialize(serializer);
         }
-        let slots = self.slots();
-        let mut map = serializer.serialize_map(Some(slots.len()))?;
-        for slot in slots {
-            match &slot.raw {
-                Some(r) if raw => map.serialize_entry(
-                    slot.name.get(&self.text),
+        if ours && self.spliceable() {
+            return serializer.serialize_newtype_struct(ser::RAW, &Splice(self));
+        }
+        // Member by member: untouched ones as their text (rewritten where not canonical).
+        let mut map = serializer.serialize_map(None)?;
+        for slot in self.original() {
+            let name = slot.name.get(&self.text);
+            match self.change(name) {
+                Some(i) => {
+                    let change = &self.changes[i];
+                    if let (Some(value), false) = (&change.value, change.last) {
+                        map.serialize_entry(name, value)?;
+                    }
+                }
+                None if ours => map.serialize_entry(
+                    name,
                     &Raw {
-                        text: self.raw_text(r),
+                        text: range_of(&self.text, &slot.raw),
                         canonical: self.canonical,
                     },
                 )?,
-                _ => map.serialize_entry(slot.name.get(&self.text), self.value_of(slot))?,
+                None => map.serialize_entry(name, self.value_of(slot))?,
+            }
+        }
+        for change in self.changes.iter().filter(|c| c.last) {
+            if let Some(value) = &change.value {
+                map.serialize_entry(change.name.get(&self.text), value)?;
             }
         }
         map.end()
+    }
+}
+
+/// A canonical record's text with its changed values in place and its added members last:
+/// pieces of text copied as they are, values written.
+struct Splice<'a>(&'a Record);
+
+/// One piece of a [`Splice`].
+enum Piece<'a> {
+    Text(&'a str),
+    Value(&'a Value),
+    Name(&'a str),
+}
+
+impl Serialize for Piece<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Piece::Text(text) => serializer.serialize_str(text),
+            Piece::Value(value) => serializer.serialize_newtype_struct(ser::RAW, value),
+            Piece::Name(name) => serializer.serialize_newtype_struct(ser::RAW, name),
+        }
+    }
+}
+
+impl Serialize for Splice<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeSeq;
+        let record = self.0;
+        let text = record.text();
+        let cut = |range: Range<usize>| text.get(range).unwrap_or_default();
+        let mut placed: Vec<(&Range<u32>, &Value)> = record
+            .changes
+            .iter()
+            .filter(|c| !c.last)
+            .filter_map(|c| Some((&c.place.as_ref()?.1, c.value.as_ref()?)))
+            .collect();
+        placed.sort_unstable_by_key(|(raw, _)| raw.start);
+        let mut seq = serializer.serialize_seq(None)?;
+        let mut at = 0;
+        for (raw, value) in placed {
+            seq.serialize_element(&Piece::Text(cut(at..raw.start as usize)))?;
+            seq.serialize_element(&Piece::Value(value))?;
+            at = raw.end as usize;
+        }
+        // Up to the closing brace, then the added members.
+        let close = text.len().saturating_sub(1);
+        seq.serialize_element(&Piece::Text(cut(at..close)))?;
+        let mut empty = close <= 1;
+        for change in record.changes.iter().filter(|c| c.last) {
+            if let Some(value) = &change.value {
+                seq.serialize_element(&Piece::Text(if empty { "" } else { "," }))?;
+                seq.serialize_element(&Piece::Name(change.name.get(&record.text)))?;
+                seq.serialize_element(&Piece::Text(":"))?;
+                seq.serialize_element(&Piece::Value(value))?;
+                empty = false;
+            }
+        }
+        seq.serialize_element(&Piece::Text("}"))?;
+        seq.end()
     }
 }
 

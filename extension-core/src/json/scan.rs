@@ -81,6 +81,16 @@ impl Default for Limits {
     }
 }
 
+/// The names of an open object, to find one given twice.
+struct Names<'a> {
+    /// Where its names start in `Scanner::keys`.
+    first: usize,
+    /// A filter of the names seen.
+    taken: u128,
+    /// Every name, once there are many.
+    set: Option<std::collections::HashSet<&'a [u8]>>,
+}
+
 struct Scanner<'a> {
     bytes: &'a [u8],
     at: usize,
@@ -89,7 +99,7 @@ struct Scanner<'a> {
     regions: Vec<Range<u32>>,
     regions_full: bool,
     /// Per open object: where its keys start in `keys`, and which hash bits are taken.
-    objects: Vec<(usize, u128)>,
+    objects: Vec<Names<'a>>,
     /// Keys of the open objects: (start, end) of each key's text.
     keys: Vec<(u32, u32)>,
     /// Open containers: whether an object, and where it starts.
@@ -236,7 +246,11 @@ impl Scanner<'_> {
         self.at += 1;
         self.out.depth = self.out.depth.max(self.stack.len() as u32);
         if object {
-            self.objects.push((self.keys.len(), 0));
+            self.objects.push(Names {
+                first: self.keys.len(),
+                taken: 0,
+                set: None,
+            });
         }
         Ok(())
     }
@@ -247,14 +261,21 @@ impl Scanner<'_> {
             return;
         };
         if object {
-            if let Some((first, _)) = self.objects.pop() {
-                self.keys.truncate(first);
+            if let Some(names) = self.objects.pop() {
+                self.keys.truncate(names.first);
             }
         }
         if self.at - start as usize >= self.limits.indexed {
-            // Closed inner first: keep the table in the order of the starts.
-            let i = self.out.ends.partition_point(|&(s, _)| s < start);
-            self.out.ends.insert(i, (start, self.at as u32));
+            let end = (start, self.at as u32);
+            match self.out.ends.last() {
+                // The elements of a page close in order: appended.
+                Some(&(last, _)) if last > start => {
+                    // Closed after the containers inside it: kept in the order of the starts.
+                    let i = self.out.ends.partition_point(|&(s, _)| s < start);
+                    self.out.ends.insert(i, end);
+                }
+                _ => self.out.ends.push(end),
+            }
         }
     }
 
@@ -266,26 +287,41 @@ impl Scanner<'_> {
         let start = self.at;
         self.string()?;
         let end = self.at;
-        let name = &self.bytes[start..end];
-        let bit = 1u128 << ((name.len() * 31 + usize::from(name[name.len() / 2])) % 128);
+        let bytes = self.bytes;
+        let name = &bytes[start..end];
         // Keys are only read inside objects.
-        let Some((first, taken)) = self.objects.last_mut() else {
+        let Some(names) = self.objects.last_mut() else {
             return self.error("expected a value");
         };
-        let first = *first;
-        let seen = *taken & bit != 0;
-        *taken |= bit;
-        if seen {
-            let bytes = self.bytes;
-            let repeated = self.keys[first..]
-                .iter()
-                .any(|&(s, e)| &bytes[s as usize..e as usize] == name);
-            if repeated {
-                self.out.repeated = true;
-                // `JSON.parse` keeps one member of the name: the record holding it is read
-                // whole instead of echoed.
-                self.note(start..end);
+        let repeated = match &mut names.set {
+            Some(set) => !set.insert(name),
+            None => {
+                // Few names: a 128-bit filter, and a look at the earlier names on a hit.
+                let bit = 1u128 << ((name.len() * 31 + usize::from(name[name.len() / 2])) % 128);
+                let seen = names.taken & bit != 0;
+                names.taken |= bit;
+                let earlier = &self.keys[names.first..];
+                let repeated = seen
+                    && earlier
+                        .iter()
+                        .any(|&(s, e)| &bytes[s as usize..e as usize] == name);
+                // Many names would make that quadratic: a set from here on.
+                if earlier.len() >= 64 {
+                    let mut set: std::collections::HashSet<&[u8]> = earlier
+                        .iter()
+                        .map(|&(s, e)| &bytes[s as usize..e as usize])
+                        .collect();
+                    set.insert(name);
+                    names.set = Some(set);
+                }
+                repeated
             }
+        };
+        if repeated {
+            self.out.repeated = true;
+            // `JSON.parse` keeps one member of the name: the record holding it is read
+            // whole instead of echoed.
+            self.note(start..end);
         }
         self.keys.push((start as u32, end as u32));
         self.space();

@@ -40,9 +40,19 @@ impl ser::Error for Error {
 /// Encodes `value` as `JSON.stringify` would, failing once its length passes `limit` UTF-16
 /// units.
 pub fn to_vec<T: Serialize + ?Sized>(value: &T, limit: Option<u64>) -> Result<Vec<u8>, Error> {
+    with_capacity(value, limit, 256)
+}
+
+/// [`to_vec`], starting with room for `capacity` bytes (bounded by the limit).
+pub fn with_capacity<T: Serialize + ?Sized>(
+    value: &T,
+    limit: Option<u64>,
+    capacity: usize,
+) -> Result<Vec<u8>, Error> {
     let _active = Active(ACTIVE.with(|a| a.replace(true)));
+    let capacity = capacity.min(limit.map_or(usize::MAX, |l| l.saturating_add(1) as usize));
     let mut writer = Writer {
-        out: Vec::with_capacity(256),
+        out: Vec::with_capacity(capacity.max(64)),
         counted: 0,
         units: 0,
         limit: limit.unwrap_or(u64::MAX),
@@ -547,10 +557,10 @@ impl ser::Serializer for Key<'_> {
 /// `JSON.stringify` would write it (bytes: not canonical).
 struct RawOut<'a>(&'a mut Writer);
 
-impl ser::Serializer for RawOut<'_> {
+impl<'a> ser::Serializer for RawOut<'a> {
     type Ok = ();
     type Error = Error;
-    type SerializeSeq = ser::Impossible<(), Error>;
+    type SerializeSeq = Splice<'a>;
     type SerializeTuple = ser::Impossible<(), Error>;
     type SerializeTupleStruct = ser::Impossible<(), Error>;
     type SerializeTupleVariant = ser::Impossible<(), Error>;
@@ -581,13 +591,16 @@ impl ser::Serializer for RawOut<'_> {
         serialize_u16(u16) -> (), serialize_u32(u32) -> (), serialize_u64(u64) -> (),
         serialize_f32(f32) -> (), serialize_f64(f64) -> (), serialize_char(char) -> (),
         serialize_none() -> (), serialize_unit() -> (), serialize_unit_struct(&'static str) -> (),
-        serialize_seq(Option<usize>) -> Self::SerializeSeq, serialize_tuple(usize) -> Self::SerializeTuple,
+        serialize_tuple(usize) -> Self::SerializeTuple,
         serialize_tuple_struct(&'static str, usize) -> Self::SerializeTupleStruct,
         serialize_tuple_variant(&'static str, u32, &'static str, usize) -> Self::SerializeTupleVariant,
         serialize_map(Option<usize>) -> Self::SerializeMap,
         serialize_struct(&'static str, usize) -> Self::SerializeStruct,
         serialize_struct_variant(&'static str, u32, &'static str, usize) -> Self::SerializeStructVariant,
         serialize_unit_variant(&'static str, u32, &'static str) -> ());
+    fn serialize_seq(self, _: Option<usize>) -> Result<Splice<'a>, Error> {
+        Ok(Splice(self.0))
+    }
     fn serialize_some<T: Serialize + ?Sized>(self, _: &T) -> Result<(), Error> {
         Err(Error::NotSerializable("raw text".into()))
     }
@@ -606,6 +619,73 @@ impl ser::Serializer for RawOut<'_> {
         _: &T,
     ) -> Result<(), Error> {
         Err(Error::NotSerializable("raw text".into()))
+    }
+}
+
+/// A record's text spliced with values: its pieces are text to copy as it is (strings) or
+/// values to write (newtypes).
+pub(crate) struct Splice<'a>(&'a mut Writer);
+
+impl ser::SerializeSeq for Splice<'_> {
+    type Ok = ();
+    type Error = Error;
+    fn serialize_element<T: Serialize + ?Sized>(&mut self, piece: &T) -> Result<(), Error> {
+        piece.serialize(PieceOut(&mut *self.0))
+    }
+    fn end(self) -> Result<(), Error> {
+        Ok(())
+    }
+}
+
+/// Where one piece of a [`Splice`] goes.
+struct PieceOut<'a>(&'a mut Writer);
+
+impl ser::Serializer for PieceOut<'_> {
+    type Ok = ();
+    type Error = Error;
+    type SerializeSeq = ser::Impossible<(), Error>;
+    type SerializeTuple = ser::Impossible<(), Error>;
+    type SerializeTupleStruct = ser::Impossible<(), Error>;
+    type SerializeTupleVariant = ser::Impossible<(), Error>;
+    type SerializeMap = ser::Impossible<(), Error>;
+    type SerializeStruct = ser::Impossible<(), Error>;
+    type SerializeStructVariant = ser::Impossible<(), Error>;
+
+    fn serialize_str(self, v: &str) -> Result<(), Error> {
+        self.0.out.extend_from_slice(v.as_bytes());
+        Ok(())
+    }
+    fn serialize_newtype_struct<T: Serialize + ?Sized>(
+        self,
+        _: &'static str,
+        value: &T,
+    ) -> Result<(), Error> {
+        value.serialize(&mut *self.0)
+    }
+    not_a_key!(serialize_bool(bool) -> (), serialize_i8(i8) -> (), serialize_i16(i16) -> (),
+        serialize_i32(i32) -> (), serialize_i64(i64) -> (), serialize_u8(u8) -> (),
+        serialize_u16(u16) -> (), serialize_u32(u32) -> (), serialize_u64(u64) -> (),
+        serialize_f32(f32) -> (), serialize_f64(f64) -> (), serialize_char(char) -> (),
+        serialize_bytes(&[u8]) -> (),
+        serialize_none() -> (), serialize_unit() -> (), serialize_unit_struct(&'static str) -> (),
+        serialize_seq(Option<usize>) -> Self::SerializeSeq, serialize_tuple(usize) -> Self::SerializeTuple,
+        serialize_tuple_struct(&'static str, usize) -> Self::SerializeTupleStruct,
+        serialize_tuple_variant(&'static str, u32, &'static str, usize) -> Self::SerializeTupleVariant,
+        serialize_map(Option<usize>) -> Self::SerializeMap,
+        serialize_struct(&'static str, usize) -> Self::SerializeStruct,
+        serialize_struct_variant(&'static str, u32, &'static str, usize) -> Self::SerializeStructVariant,
+        serialize_unit_variant(&'static str, u32, &'static str) -> ());
+    fn serialize_some<T: Serialize + ?Sized>(self, _: &T) -> Result<(), Error> {
+        Err(Error::NotSerializable("a piece of a record".into()))
+    }
+    fn serialize_newtype_variant<T: Serialize + ?Sized>(
+        self,
+        _: &'static str,
+        _: u32,
+        _: &'static str,
+        _: &T,
+    ) -> Result<(), Error> {
+        Err(Error::NotSerializable("a piece of a record".into()))
     }
 }
 

@@ -63,6 +63,16 @@ fn the_scan_checks_the_grammar_and_bounds_the_nesting() {
         scan::scan(deeper.as_bytes(), limits).unwrap_err().message,
         "nested too deeply"
     );
+    // Many names in one object: found twice or not, in linear time (a quadratic search would
+    // not finish).
+    let mut many = String::from("{");
+    for i in 0..200_000 {
+        many.push_str(&format!("\"k{i}\":0,"));
+    }
+    let unique = many.clone() + "\"end\":0}";
+    assert!(!scan::scan(unique.as_bytes(), limits).unwrap().repeated);
+    let twice = many + "\"k7\":0}";
+    assert!(scan::scan(twice.as_bytes(), limits).unwrap().repeated);
     let scanned = scan::scan(b"[1,{\"a\":1,\"a\":2}]", limits).unwrap();
     assert!(scanned.repeated);
     assert_eq!(scanned.values, 5);
@@ -185,8 +195,13 @@ fn records_work_with_any_serde_format_and_with_values() {
     );
     assert_eq!(ours[0].to_string(), r#"{"n":1,"s":"é"}"#);
     assert_eq!(format!("{:?}", ours[0]), r#"Record({"n":1,"s":"é"})"#);
-    let built: Record = [("x", json!(1)), ("y", json!("z"))].into_iter().collect();
-    assert_eq!(built.to_string(), r#"{"x":1,"y":"z"}"#);
+    let built: Record = [("x", json!(1)), ("y", json!("z")), ("x", json!(2))]
+        .into_iter()
+        .collect();
+    assert_eq!(built.to_string(), r#"{"x":2,"y":"z"}"#);
+    // Built from a large map in linear time.
+    let big: Record = (0..20_000).map(|i| (format!("k{i}"), json!(i))).collect();
+    assert_eq!(big.len(), 20_000);
     assert_eq!(Record::new().to_string(), "{}");
     assert!(Record::default().is_empty());
 }
@@ -273,4 +288,50 @@ fn the_encoder_writes_what_json_stringify_writes_and_stops_at_the_limit() {
     assert_eq!(ser::to_vec(&value, Some(17)), Err(ser::Error::TooLarge));
     let many = vec![json!("x".repeat(1000)); 10_000];
     assert_eq!(ser::to_vec(&many, Some(5_000)), Err(ser::Error::TooLarge));
+}
+
+#[test]
+fn changes_are_spliced_into_the_text_in_javascript_order() {
+    let one =
+        |text: &str| -> Record { read::<Vec<Record>>(&format!("[{text}]")).unwrap().remove(0) };
+    // Changed in place, added last, the rest copied.
+    let mut r = one(r#"{"a":1,"b":{"c":[1,2]},"d":"x"}"#);
+    r["d"] = json!("y");
+    r.insert("a", json!({"n": 1.5}));
+    r.insert("e\"", 2);
+    assert_eq!(
+        written(&r),
+        r#"{"a":{"n":1.5},"b":{"c":[1,2]},"d":"y","e\"":2}"#
+    );
+    // Removed then set again: last, as `delete` then assignment in JavaScript.
+    let mut r = one(r#"{"a":1,"b":2,"c":3}"#);
+    assert_eq!(r.remove("a"), Some(json!(1)));
+    assert_eq!(written(&r), r#"{"b":2,"c":3}"#);
+    r.insert("a", 4);
+    assert_eq!(written(&r), r#"{"b":2,"c":3,"a":4}"#);
+    assert_eq!(r.remove("c"), Some(json!(3)));
+    assert_eq!(r.remove("b"), Some(json!(2)));
+    assert_eq!(written(&r), r#"{"a":4}"#);
+    assert_eq!(r.keys().collect::<Vec<_>>(), ["a"]);
+    // An empty object gains its first member without a comma.
+    let mut r = one("{}");
+    r.insert("x", true);
+    assert_eq!(written(&r), r#"{"x":true}"#);
+    // A name that is in the text only as a value is no member.
+    let mut r = one(r#"{"k":"processed"}"#);
+    assert!(!r.contains_key("processed"));
+    r.insert("processed", true);
+    assert_eq!(written(&r), r#"{"k":"processed","processed":true}"#);
+    // Text that is not canonical: changed members written, the others rewritten.
+    let mut r = one(r#"{ "a" : 1.0 , "b" : "\u0041" }"#);
+    r["b"] = json!("B");
+    assert_eq!(written(&r), r#"{"a":1,"b":"B"}"#);
+    // Escaped names are found by their value.
+    let mut r = one(r#"{"n\u0061me":"ada"}"#);
+    assert_eq!(r.get_mut("name"), Some(&mut json!("ada")));
+    assert_eq!(written(&r), r#"{"name":"ada"}"#);
+    // Repeated names: the last value, changed at the first place.
+    let mut r = one(r#"{"a":1,"b":2,"a":3}"#);
+    assert_eq!(r.insert("a", 5), Some(json!(3)));
+    assert_eq!(written(&r), r#"{"a":5,"b":2}"#);
 }
