@@ -101,19 +101,29 @@ fn decode<K: Kind, O: OptionsFor<K, K::Options>>(
     invocation: &Invocation,
 ) -> Result<(O, Expect), Failure> {
     let (text, function) = (&invocation.options, invocation.name);
-    match text.decode::<O>() {
+    match text.decode::<O>(invocation.budget.bytes) {
         Ok(options) => {
             let expect = Expect(options.record_count(), invocation.limit.clone());
             Ok((options, expect))
         }
-        Err(_) => Err(options_failure::<K, O>(text, function)),
+        // Decoding again to find the path would build the same trees: say what was refused.
+        Err(e) if e.is_exhausted() => Err(invocation.budget.failure(function, text.as_str().len())),
+        Err(_) => Err(options_failure::<K, O>(
+            text,
+            function,
+            invocation.budget.bytes,
+        )),
     }
 }
 
 /// Decodes again, this time tracking the path, to say which field did not fit. Only runs on
 /// the error path, so well-formed calls pay nothing for it.
-fn options_failure<K: Kind, O: DeserializeOwned>(text: &JsonText, function: &str) -> Failure {
-    let (path, detail) = text.misfit::<O>();
+fn options_failure<K: Kind, O: DeserializeOwned>(
+    text: &JsonText,
+    function: &str,
+    budget: u64,
+) -> Failure {
+    let (path, detail) = text.misfit::<O>(budget);
     let detail = strip_location(&detail);
     let kind = if K::KIND == crate::FunctionKind::JsonFunction {
         String::new()

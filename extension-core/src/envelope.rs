@@ -45,14 +45,15 @@ impl JsonText {
         self.doc.text().get(self.range.clone()).unwrap_or("null")
     }
 
-    /// Decodes the text as `T`, with JavaScript's reading of values (see `json::de`).
-    pub(crate) fn decode<T: DeserializeOwned>(&self) -> Result<T, json::de::Error> {
-        json::decode(&self.doc, self.range.clone())
+    /// Decodes the text as `T`, with JavaScript's reading of values (see `json::de`); the
+    /// values built may take about `budget` bytes.
+    pub(crate) fn decode<T: DeserializeOwned>(&self, budget: u64) -> Result<T, json::de::Error> {
+        json::decode(&self.doc, self.range.clone(), budget)
     }
 
     /// Where the text does not fit `T`: the path and serde's message.
-    pub(crate) fn misfit<T: DeserializeOwned>(&self) -> (String, String) {
-        json::decode_path::<T>(&self.doc, self.range.clone())
+    pub(crate) fn misfit<T: DeserializeOwned>(&self, budget: u64) -> (String, String) {
+        json::decode_path::<T>(&self.doc, self.range.clone(), budget)
     }
 }
 
@@ -116,16 +117,16 @@ impl Envelope {
         let doc = scan(text)?;
         let mut known: [Option<Range<usize>>; KNOWN.len()] = Default::default();
         let mut extra = Vec::new();
-        let members = json::members(doc.text(), &doc.scanned, 0)
-            .map_err(<serde_json::Error as de::Error>::custom)?
-            .unwrap_or_default();
-        for (name, range) in members {
+        json::each_member(doc.text(), &doc.scanned, |name, range| {
             if let Some((_, which)) = KNOWN.iter().find(|(n, _)| *n == name) {
                 known[*which as usize] = Some(range);
             } else if let Some(name) = also.iter().find(|n| **n == name) {
+                // Only the last of a name counts (`JSON.parse`): keep one per name.
+                extra.retain(|(n, _)| n != name);
                 extra.push((*name, range));
             }
-        }
+        })
+        .map_err(<serde_json::Error as de::Error>::custom)?;
         let options = known[Known::Options as usize]
             .clone()
             .map(|range| JsonText {

@@ -32,6 +32,7 @@
 // The expansion names `::extension_core`: let the crate's own tests use the attributes.
 extern crate self as extension_core;
 
+mod budget;
 mod call;
 mod codes;
 mod config;

@@ -155,6 +155,8 @@ pub(crate) struct Invocation {
     pub(crate) states: Arc<States>,
     /// How long the result may be.
     pub(crate) limit: crate::reply::SizeLimit,
+    /// How much memory the decoded options may take.
+    pub(crate) budget: crate::budget::Budget,
 }
 
 impl Invocation {

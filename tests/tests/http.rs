@@ -688,3 +688,82 @@ fn gzip_run(byte: u8, matches: usize) -> Vec<u8> {
     out.extend((data.len() as u32).to_le_bytes());
     out
 }
+
+/// Calls of `holdBudget` that have begun (its own counter: other tests run in parallel).
+static HOLDING: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+
+/// Holds its call's share of the decode budget for `ms` milliseconds.
+#[json_function(group = "hooks", name = "holdBudget")]
+async fn hold_budget(options: Value) -> Result<Value, ExtensionError> {
+    HOLDING.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+    let ms = options["ms"].as_u64().unwrap_or(0);
+    reference_module::sleep(Duration::from_millis(ms)).await;
+    Ok(json!({"held": ms}))
+}
+
+#[test]
+fn memory_is_bounded_per_call_and_across_calls() {
+    let mut config = config();
+    config.decode_budget = 64 * 1024;
+    let server = start(config);
+
+    // Options that would expand past their budget (300 000 tiny objects in a free-form
+    // member: ~150 MB as values) are refused, in the protocol's shape, before they are built.
+    let tiny: Vec<Value> = (0..300_000).map(|_| json!({"k": 1})).collect();
+    let r = call(
+        &server,
+        &hook("sleepThenEcho", json!({"ms": 0, "big": tiny})),
+    );
+    assert_eq!(r.status, 422, "{}", r.body);
+    let body: Value = extension_core::serde_json::from_str(&r.body).unwrap();
+    assert_eq!(body["errors"][0]["code"], "options_too_large");
+    assert!(
+        body["errors"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("--expansion-limit"),
+        "{body}"
+    );
+
+    // While one call holds the whole decode budget (64 KiB), another waits for it, then is
+    // answered 503 with Retry-After; the health routes answer throughout.
+    let padding = "x".repeat(70 * 1024);
+    let addr = server.addr;
+    let slow_body = hook("holdBudget", json!({"ms": 6_500, "pad": padding}));
+    let slow = std::thread::spawn(move || {
+        request(
+            addr,
+            "POST",
+            "/function",
+            &[AUTH, JSON],
+            slow_body.to_string().as_bytes(),
+        )
+    });
+    wait_until(Duration::from_secs(10), "the slow call starts", || {
+        HOLDING.load(std::sync::atomic::Ordering::SeqCst) > 0
+    });
+    let waited = Instant::now();
+    let r = call(
+        &server,
+        &hook("sleepThenEcho", json!({"ms": 0, "pad": padding})),
+    );
+    assert_eq!(r.status, 503, "{}", r.body);
+    assert!(
+        waited.elapsed() >= Duration::from_secs(4),
+        "{:?}",
+        waited.elapsed()
+    );
+    assert_eq!(r.header("retry-after"), Some("1"));
+    let body: Value = extension_core::serde_json::from_str(&r.body).unwrap();
+    assert_eq!(body["errors"][0]["code"], "server_busy");
+    let health = Instant::now();
+    assert_eq!(request(addr, "GET", "/healthCheck", &[], b"").status, 200);
+    assert!(health.elapsed() < Duration::from_millis(200));
+    assert_eq!(slow.join().unwrap().status, 200);
+    // Once it is done, the budget is free again.
+    let r = call(
+        &server,
+        &hook("sleepThenEcho", json!({"ms": 0, "pad": "p"})),
+    );
+    assert_eq!(r.status, 200, "{}", r.body);
+}

@@ -42,6 +42,13 @@ pub struct Common {
           default_value_t = DEFAULT_BLOCKING_THREADS,
           value_parser = clap::value_parser!(u16).range(1..))]
     pub blocking_threads: u16,
+
+    /// How many times their own size a call's options may take in memory once decoded (at
+    /// least 16 MiB); past it the call is a 422 `options_too_large`.
+    #[arg(long, value_name = "FACTOR", env = "INTEGRATOR_EXTENSION_EXPANSION_LIMIT",
+          default_value_t = crate::budget::DEFAULT_EXPANSION_LIMIT,
+          value_parser = clap::value_parser!(u32).range(1..=1024))]
+    pub expansion_limit: u32,
 }
 
 /// Default size of the pool that runs plain `fn`s: each thread can hold a connection of a

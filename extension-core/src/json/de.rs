@@ -28,6 +28,18 @@ impl fmt::Display for Error {
 
 impl std::error::Error for Error {}
 
+impl Error {
+    /// The decode ran out of its budget.
+    pub(crate) fn exhausted() -> Self {
+        Error(EXHAUSTED.to_owned())
+    }
+
+    /// Whether the decode ran out of its budget.
+    pub(crate) fn is_exhausted(&self) -> bool {
+        self.0 == EXHAUSTED
+    }
+}
+
 impl de::Error for Error {
     fn custom<T: fmt::Display>(message: T) -> Self {
         Error(message.to_string())
@@ -40,6 +52,30 @@ pub(crate) const RAW: &str = "$extension_core::json::raw";
 /// An object's members: each name, and its value's byte range.
 pub(crate) type MemberList<'t> = Vec<(Cow<'t, str>, std::ops::Range<usize>)>;
 
+/// What the values a decode builds are charged against its budget, in bytes: each element,
+/// member name and member value its size in its container (with the growth of vectors and
+/// tables), plus estimates of the heap blocks of strings and of free-form objects
+/// (`serde_json::Value`'s ordered map), so that the budget bounds memory whatever the shape
+/// of the text.
+mod cost {
+    /// A free-form object (`Value`, a map): its member table's first blocks.
+    pub(super) const OBJECT: u64 = 192;
+    /// A string, besides its characters: its block's header and rounding.
+    pub(super) const STRING: u64 = 24;
+    /// A member of a free-form object, besides its name and value: its hash and index, and
+    /// the table's growth.
+    pub(super) const MEMBER: u64 = 64;
+
+    /// A value of type `T` held in a container: three times its size, for a vector that
+    /// doubles holds the old and the new block while it grows.
+    pub(super) const fn slot<T>() -> u64 {
+        3 * std::mem::size_of::<T>() as u64
+    }
+}
+
+/// The message of a decode refused by its budget: the dispatcher words the caller's error.
+pub(crate) const EXHAUSTED: &str = "the options would take more memory than their budget";
+
 /// A deserializer over one JSON value of a scanned text.
 pub(crate) struct Deserializer<'de> {
     /// The text, as bytes to walk; `str` below, to cut strings from without checking UTF-8
@@ -50,18 +86,39 @@ pub(crate) struct Deserializer<'de> {
     scanned: &'de Scanned,
     /// Where `text` starts in the scanned document.
     base: usize,
+    /// Bytes the decoded values may still take (see [`cost`]).
+    budget: u64,
+    /// Whether the budget ran out (serde may hide the error itself, in an untagged enum).
+    pub(crate) exhausted: bool,
 }
 
 impl<'de> Deserializer<'de> {
     /// Reads the value at the start of `text`, which starts at `base` in the document
     /// `scanned` describes (and checked).
-    pub(crate) fn new(text: &'de str, scanned: &'de Scanned, base: usize) -> Self {
+    /// Values decoded may take `budget` bytes (see [`cost`]); past it the decode fails.
+    pub(crate) fn new(text: &'de str, scanned: &'de Scanned, base: usize, budget: u64) -> Self {
         Deserializer {
             text: text.as_bytes(),
             str: text,
             at: 0,
             scanned,
             base,
+            budget,
+            exhausted: false,
+        }
+    }
+
+    /// Takes `cost` bytes from the budget, or fails the decode.
+    fn charge(&mut self, cost: u64) -> Result<(), Error> {
+        match self.budget.checked_sub(cost) {
+            Some(left) => {
+                self.budget = left;
+                Ok(())
+            }
+            None => {
+                self.exhausted = true;
+                Err(Error::exhausted())
+            }
         }
     }
 
@@ -94,26 +151,38 @@ impl<'de> Deserializer<'de> {
     /// The members of the object here: each name and its value's range; `None` when the
     /// value here is not an object. The text after it is not read.
     pub(crate) fn members(&mut self) -> Result<Option<MemberList<'de>>, Error> {
+        let mut out = Vec::new();
+        let object = self.each_member(|name, range| out.push((name, range)))?;
+        Ok(object.then_some(out))
+    }
+
+    /// Calls `each` with every member of the object here, keeping none: `false` when the
+    /// value here is not an object. The text after it is not read.
+    pub(crate) fn each_member(
+        &mut self,
+        mut each: impl FnMut(Cow<'de, str>, std::ops::Range<usize>),
+    ) -> Result<bool, Error> {
         self.space();
         if self.peek() != Some(b'{') {
-            return Ok(None);
+            return Ok(false);
         }
         self.at += 1;
-        let mut out = Vec::new();
+        let mut first = true;
         loop {
             self.space();
             match self.peek() {
                 Some(b'}') => {
                     self.at += 1;
-                    return Ok(Some(out));
+                    return Ok(true);
                 }
-                Some(b',') if !out.is_empty() => {
+                Some(b',') if !first => {
                     self.at += 1;
                     self.space();
                 }
-                Some(b'"') if out.is_empty() => {}
+                Some(b'"') if first => {}
                 _ => return self.broken(),
             }
+            first = false;
             let key = self.string()?;
             self.space();
             if self.peek() != Some(b':') {
@@ -121,7 +190,7 @@ impl<'de> Deserializer<'de> {
             }
             self.at += 1;
             let range = self.skip()?;
-            out.push((key, range));
+            each(key, range);
         }
     }
 
@@ -388,6 +457,7 @@ impl<'de> de::Deserializer<'de> for &mut Deserializer<'de> {
         self.space();
         match self.peek() {
             Some(b'{') => {
+                self.charge(cost::OBJECT)?;
                 self.at += 1;
                 visitor.visit_map(Members {
                     de: self,
@@ -401,10 +471,14 @@ impl<'de> de::Deserializer<'de> for &mut Deserializer<'de> {
                     first: true,
                 })
             }
-            Some(b'"') => match self.string()? {
-                Cow::Borrowed(s) => visitor.visit_borrowed_str(s),
-                Cow::Owned(s) => visitor.visit_string(s),
-            },
+            Some(b'"') => {
+                let text = self.string()?;
+                self.charge(cost::STRING + text.len() as u64)?;
+                match text {
+                    Cow::Borrowed(s) => visitor.visit_borrowed_str(s),
+                    Cow::Owned(s) => visitor.visit_string(s),
+                }
+            }
             Some(b't') => {
                 self.literal(b"true")?;
                 visitor.visit_bool(true)
@@ -457,6 +531,7 @@ impl<'de> de::Deserializer<'de> for &mut Deserializer<'de> {
         // number `JSON.parse` read (for ids that are numbers on the wire).
         if let Some(b'-' | b'0'..=b'9') = self.peek() {
             let text = self.number_text();
+            self.charge(cost::STRING + text.len() as u64)?;
             return match number(text) {
                 Number::F64(f) => visitor.visit_string(crate::js::number_to_string(f)),
                 _ => visitor.visit_borrowed_str(text),
@@ -491,7 +566,20 @@ impl<'de> de::Deserializer<'de> for &mut Deserializer<'de> {
         _fields: &'static [&'static str],
         visitor: V,
     ) -> Result<V::Value, Error> {
-        self.deserialize_map(visitor)
+        if self.is_null() {
+            self.at += 4;
+            return visitor.visit_map(Empty);
+        }
+        self.space();
+        if self.peek() != Some(b'{') {
+            return self.deserialize_any(visitor);
+        }
+        // A struct's fields live in it: no member table to charge.
+        self.at += 1;
+        visitor.visit_map(Members {
+            de: self,
+            first: true,
+        })
     }
 
     fn deserialize_enum<V: Visitor<'de>>(
@@ -586,6 +674,7 @@ impl<'de> de::MapAccess<'de> for Members<'_, 'de> {
         }
         self.first = false;
         let key = self.de.string()?;
+        self.de.charge(cost::MEMBER + cost::slot::<K::Value>())?;
         self.de.space();
         if self.de.peek() != Some(b':') {
             return self.de.broken();
@@ -596,6 +685,7 @@ impl<'de> de::MapAccess<'de> for Members<'_, 'de> {
     }
 
     fn next_value_seed<V: DeserializeSeed<'de>>(&mut self, seed: V) -> Result<V::Value, Error> {
+        self.de.charge(cost::slot::<V::Value>())?;
         seed.deserialize(&mut *self.de)
     }
 }
@@ -626,6 +716,7 @@ impl<'de> de::SeqAccess<'de> for Elements<'_, 'de> {
             _ => return self.de.broken(),
         }
         self.first = false;
+        self.de.charge(cost::slot::<T::Value>())?;
         seed.deserialize(&mut *self.de).map(Some)
     }
 }

@@ -80,18 +80,24 @@ impl Drop for SourceGuard {
     }
 }
 
-/// Decodes the value at `range` of a scanned document as `T`.
+/// Decodes the value at `range` of a scanned document as `T`; the values built may take
+/// `budget` bytes (an error with [`de::EXHAUSTED`] past it).
 pub(crate) fn decode<T: DeserializeOwned>(
     doc: &Document,
     range: Range<usize>,
+    budget: u64,
 ) -> Result<T, de::Error> {
     let _guard = SourceGuard(SOURCE.with(|s| {
         s.borrow_mut()
             .replace((doc.bytes.clone(), doc.scanned.repeated))
     }));
     let text = doc.text().get(range.clone()).unwrap_or("null");
-    let mut de = de::Deserializer::new(text, &doc.scanned, range.start);
-    let value = T::deserialize(&mut de)?;
+    let mut de = de::Deserializer::new(text, &doc.scanned, range.start, budget);
+    let value = T::deserialize(&mut de);
+    if de.exhausted {
+        return Err(de::Error::exhausted());
+    }
+    let value = value?;
     de.end()?;
     Ok(value)
 }
@@ -101,13 +107,14 @@ pub(crate) fn decode<T: DeserializeOwned>(
 pub(crate) fn decode_path<T: DeserializeOwned>(
     doc: &Document,
     range: Range<usize>,
+    budget: u64,
 ) -> (String, String) {
     let _guard = SourceGuard(SOURCE.with(|s| {
         s.borrow_mut()
             .replace((doc.bytes.clone(), doc.scanned.repeated))
     }));
     let text = doc.text().get(range.clone()).unwrap_or("null");
-    let mut de = de::Deserializer::new(text, &doc.scanned, range.start);
+    let mut de = de::Deserializer::new(text, &doc.scanned, range.start, budget);
     match serde_path_to_error::deserialize::<_, T>(&mut de) {
         Err(e) => (e.path().to_string(), e.into_inner().to_string()),
         Ok(_) => (".".to_owned(), "the value does not fit".to_owned()),
@@ -138,8 +145,17 @@ pub(crate) fn members<'t>(
     scanned: &'t scan::Scanned,
     base: usize,
 ) -> Result<Option<de::MemberList<'t>>, de::Error> {
-    let mut de = de::Deserializer::new(text, scanned, base);
-    de.members()
+    de::Deserializer::new(text, scanned, base, u64::MAX).members()
+}
+
+/// Calls `each` with the members of the object at the start of `text`, keeping none (an
+/// envelope of millions of members costs nothing to read); `false` when it is not an object.
+pub(crate) fn each_member<'t>(
+    text: &'t str,
+    scanned: &'t scan::Scanned,
+    each: impl FnMut(std::borrow::Cow<'t, str>, Range<usize>),
+) -> Result<bool, de::Error> {
+    de::Deserializer::new(text, scanned, 0, u64::MAX).each_member(each)
 }
 
 #[cfg(test)]

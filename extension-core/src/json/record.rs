@@ -125,7 +125,7 @@ fn range_of<'t>(text: &'t Bytes, range: &Range<u32>) -> &'t str {
 
 /// Decodes checked JSON text as a `Value`, with JavaScript's reading of numbers.
 pub(crate) fn decode_value(text: &str) -> Value {
-    let mut de = de::Deserializer::new(text, &UNSCANNED, 0);
+    let mut de = de::Deserializer::new(text, &UNSCANNED, 0, u64::MAX);
     // The text was checked by the scan; `null` is what a broken promise reads as.
     Value::deserialize(&mut de).unwrap_or(Value::Null)
 }
@@ -279,7 +279,7 @@ impl Record {
                 return None;
             }
             // The first member of a name is the only one: walk up to it.
-            let mut de = de::Deserializer::new(self.text(), &UNSCANNED, 0);
+            let mut de = de::Deserializer::new(self.text(), &UNSCANNED, 0, u64::MAX);
             let (start, raw) = de.find(name).ok()??;
             let (start, raw) = (start as u32, raw.start as u32..raw.end as u32);
             let escaped = self
@@ -329,7 +329,7 @@ impl Record {
             None => {
                 let found = self.find(name)?;
                 let value = self.decoded(&found);
-                self.changes.push(Change {
+                self.push_change(Change {
                     name: found.name,
                     place: Some((found.start, found.raw)),
                     value: Some(value),
@@ -339,6 +339,15 @@ impl Record {
             }
         };
         self.changes[i].value.as_mut()
+    }
+
+    /// Records one change more. Most functions change one or two members of a record: room
+    /// for two first, not the four a vector would make (a page holds thousands of records).
+    fn push_change(&mut self, change: Change) {
+        if self.changes.capacity() == 0 {
+            self.changes.reserve_exact(2);
+        }
+        self.changes.push(change);
     }
 
     /// The value of a member found in the text, decoded (once).
@@ -385,7 +394,7 @@ impl Record {
         match self.find(&name) {
             Some(found) => {
                 let old = self.decoded(&found);
-                self.changes.push(Change {
+                self.push_change(Change {
                     name: found.name,
                     place: Some((found.start, found.raw)),
                     value: Some(value),
@@ -394,7 +403,7 @@ impl Record {
                 Some(old)
             }
             None => {
-                self.changes.push(Change {
+                self.push_change(Change {
                     name: Name::Owned(name.into_boxed_str()),
                     place: None,
                     value: Some(value),
@@ -419,7 +428,7 @@ impl Record {
         }
         let found = self.find(name)?;
         let old = self.decoded(&found);
-        self.changes.push(Change {
+        self.push_change(Change {
             name: found.name,
             place: Some((found.start, found.raw)),
             value: None,

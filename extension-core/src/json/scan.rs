@@ -89,7 +89,13 @@ struct Names<'a> {
     taken: u128,
     /// Every name, once there are many.
     set: Option<std::collections::HashSet<&'a [u8]>>,
+    /// Too many names to keep: the object is taken to repeat one (read, not echoed), so
+    /// that checking costs no memory proportional to a hostile object's size.
+    unchecked: bool,
 }
+
+/// Names of one object checked for repeats; past them the object is taken to repeat one.
+const CHECKED_NAMES: usize = 4096;
 
 struct Scanner<'a> {
     bytes: &'a [u8],
@@ -250,6 +256,7 @@ impl Scanner<'_> {
                 first: self.keys.len(),
                 taken: 0,
                 set: None,
+                unchecked: false,
             });
         }
         Ok(())
@@ -294,6 +301,13 @@ impl Scanner<'_> {
             return self.error("expected a value");
         };
         let repeated = match &mut names.set {
+            _ if names.unchecked => false,
+            Some(set) if set.len() >= CHECKED_NAMES => {
+                names.unchecked = true;
+                names.set = None;
+                self.keys.truncate(names.first);
+                true
+            }
             Some(set) => !set.insert(name),
             None => {
                 // Few names: a 128-bit filter, and a look at the earlier names on a hit.
@@ -317,13 +331,16 @@ impl Scanner<'_> {
                 repeated
             }
         };
+        let keep = !names.unchecked;
         if repeated {
             self.out.repeated = true;
             // `JSON.parse` keeps one member of the name: the record holding it is read
             // whole instead of echoed.
             self.note(start..end);
         }
-        self.keys.push((start as u32, end as u32));
+        if keep {
+            self.keys.push((start as u32, end as u32));
+        }
         self.space();
         if self.bytes.get(self.at) != Some(&b':') {
             return self.error("expected `:`");

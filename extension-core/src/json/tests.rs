@@ -12,7 +12,7 @@ fn doc(text: &str) -> std::sync::Arc<Document> {
 
 fn read<T: serde::de::DeserializeOwned>(text: &str) -> Result<T, super::de::Error> {
     let doc = doc(text);
-    decode(&doc, 0..text.len())
+    decode(&doc, 0..text.len(), u64::MAX)
 }
 
 /// What our encoder writes for a value.
@@ -64,15 +64,22 @@ fn the_scan_checks_the_grammar_and_bounds_the_nesting() {
         "nested too deeply"
     );
     // Many names in one object: found twice or not, in linear time (a quadratic search would
-    // not finish).
+    // not finish) ...
     let mut many = String::from("{");
-    for i in 0..200_000 {
+    for i in 0..4_000 {
         many.push_str(&format!("\"k{i}\":0,"));
     }
     let unique = many.clone() + "\"end\":0}";
     assert!(!scan::scan(unique.as_bytes(), limits).unwrap().repeated);
-    let twice = many + "\"k7\":0}";
+    let twice = many.clone() + "\"k7\":0}";
     assert!(scan::scan(twice.as_bytes(), limits).unwrap().repeated);
+    // ... and past 4 096 names, taken to repeat one (read, not echoed) rather than kept in a
+    // set as large as a hostile object.
+    for i in 4_000..200_000 {
+        many.push_str(&format!("\"k{i}\":0,"));
+    }
+    let unique = many + "\"end\":0}";
+    assert!(scan::scan(unique.as_bytes(), limits).unwrap().repeated);
     let scanned = scan::scan(b"[1,{\"a\":1,\"a\":2}]", limits).unwrap();
     assert!(scanned.repeated);
     assert_eq!(scanned.values, 5);
@@ -219,6 +226,51 @@ fn a_record_of_many_members_reads_in_linear_time_and_keeps_the_last_of_a_name() 
     assert_eq!(records[0].keys().next(), Some("k0"));
     records[0].insert("k4999", 0);
     assert_eq!(records[0]["k4999"], json!(0));
+}
+
+#[test]
+fn decoded_values_are_charged_against_the_budget_whatever_the_shape() {
+    #[derive(Deserialize)]
+    #[allow(dead_code)]
+    struct Page {
+        data: Vec<Record>,
+        #[serde(flatten)]
+        extra: serde_json::Map<String, Value>,
+    }
+    let within = |text: &str, budget: u64| {
+        let doc = doc(text);
+        match decode::<Page>(&doc, 0..text.len(), budget) {
+            Ok(_) => true,
+            Err(e) if e.is_exhausted() => false,
+            Err(e) => panic!("{e}"),
+        }
+    };
+    let record = format!(
+        r#"{{"name":"ada","total":12.5,"note":"{}"}}"#,
+        "x".repeat(400)
+    );
+    let records = format!("[{}]", vec![record; 1_000].join(","));
+    let tiny = format!("[{}]", vec![r#"{"k":1}"#; 1_000].join(","));
+    let zeros = format!("[{}]", vec!["0"; 1_000].join(","));
+    let page = format!(r#"{{"data":{records}}}"#);
+    // Records are their text: a page of them takes a fraction of its size (about 300 bytes
+    // a record) ...
+    assert!(within(&page, page.len() as u64));
+    // ... tiny objects or numbers in a free-form member take many times theirs ...
+    let dense = format!(r#"{{"data":[],"big":{tiny},"zeros":{zeros}}}"#);
+    assert!(!within(&dense, 3 * dense.len() as u64));
+    assert!(within(&dense, 1 << 20));
+    // ... and an untagged enum that hides serde's errors still stops at the budget.
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    #[allow(dead_code)]
+    enum Either {
+        Numbers(Vec<u8>),
+        Anything(Value),
+    }
+    let doc = doc(&tiny);
+    let e = decode::<Either>(&doc, 0..tiny.len(), 4096).err().unwrap();
+    assert!(e.is_exhausted());
 }
 
 #[derive(Debug, Deserialize, PartialEq)]

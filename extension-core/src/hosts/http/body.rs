@@ -2,7 +2,7 @@
 //! identity, gzip or deflate, within the limit, into one buffer.
 
 use super::service::RequestBody;
-use bytes::Bytes;
+use bytes::{Bytes, BytesMut};
 use http_body_util::{BodyExt, Limited};
 use hyper::header::{CONTENT_ENCODING, CONTENT_LENGTH, CONTENT_TYPE};
 use hyper::{HeaderMap, StatusCode};
@@ -75,12 +75,17 @@ pub(super) async fn read_body<B: RequestBody>(
         Some("deflate") => Some(false),
         Some(other) => return Err(BodyError::UnsupportedEncoding(other.to_owned())),
     };
-    let bytes = match Limited::new(body, limit).collect().await {
-        Ok(collected) => collected.to_bytes(),
-        Err(e) if e.is::<http_body_util::LengthLimitError>() => {
-            return Err(BodyError::TooLarge(limit))
+    let declared = declared.map_or(0, |n| n as usize);
+    let bytes = if declared >= ONE_BUFFER {
+        collect(body, limit, declared).await?
+    } else {
+        match Limited::new(body, limit).collect().await {
+            Ok(collected) => collected.to_bytes(),
+            Err(e) if e.is::<http_body_util::LengthLimitError>() => {
+                return Err(BodyError::TooLarge(limit))
+            }
+            Err(e) => return Err(BodyError::Unreadable(e.to_string())),
         }
-        Err(e) => return Err(BodyError::Unreadable(e.to_string())),
     };
     let bytes = match gzip {
         None => bytes,
@@ -104,6 +109,48 @@ pub(super) async fn read_body<B: RequestBody>(
         return Err(BodyError::NotAnObjectOrArray);
     }
     Ok(bytes)
+}
+
+/// Bodies declared at least this long are read into one buffer of their length.
+///
+/// Measured both ways: for a 50 MiB body one buffer holds one copy where collecting hyper's
+/// chunks and joining them holds two (1.0x against 2.6x the body at peak, and less kept
+/// afterwards); for the bench kit's 2.5 MB pages under load, collecting peaked 30 % lower.
+const ONE_BUFFER: usize = 8 << 20;
+
+/// The body in one buffer of its declared length: hyper's chunks are copied in as they
+/// arrive and dropped, so at most one copy of the body is ever held.
+async fn collect<B: RequestBody>(
+    body: B,
+    limit: usize,
+    declared: usize,
+) -> Result<Bytes, BodyError> {
+    let mut body = std::pin::pin!(Limited::new(body, limit));
+    let mut whole = BytesMut::new();
+    let mut first: Option<Bytes> = None;
+    while let Some(frame) = body.frame().await {
+        let frame = frame.map_err(|e| {
+            if e.is::<http_body_util::LengthLimitError>() {
+                BodyError::TooLarge(limit)
+            } else {
+                BodyError::Unreadable(e.to_string())
+            }
+        })?;
+        let Ok(data) = frame.into_data() else {
+            continue;
+        };
+        // A body in one chunk is kept as it came, without a copy.
+        if whole.is_empty() && first.is_none() {
+            first = Some(data);
+            continue;
+        }
+        if let Some(chunk) = first.take() {
+            whole.reserve(declared.max(chunk.len() + data.len()));
+            whole.extend_from_slice(&chunk);
+        }
+        whole.extend_from_slice(&data);
+    }
+    Ok(first.unwrap_or_else(|| whole.freeze()))
 }
 
 /// Inflates a gzip or zlib body, within `limit` (Node's body parser inflates both, and the

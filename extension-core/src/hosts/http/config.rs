@@ -23,6 +23,11 @@ pub struct HttpConfig {
     pub modules: Configuration,
     /// Largest request body (50 MiB).
     pub body_limit: usize,
+    /// Request bytes decoded at once, across calls (twice the body limit): a call whose body
+    /// would pass it waits up to 5 s for others to finish, then is answered 503
+    /// `server_busy` with `Retry-After`. Memory at worst is about this times one plus the
+    /// expansion limit, above idle (README, "Limits and memory").
+    pub decode_budget: usize,
     /// When a still-running call gets its `102 Processing` (270 s).
     pub heartbeat: Duration,
     /// Socket inactivity timeout while a request is in flight (315 s).
@@ -54,6 +59,7 @@ impl fmt::Debug for HttpConfig {
             .field("system_token", &"<redacted>")
             .field("modules", &self.modules)
             .field("body_limit", &self.body_limit)
+            .field("decode_budget", &self.decode_budget)
             .field("heartbeat", &self.heartbeat)
             .field("socket_timeout", &self.socket_timeout)
             .field("keep_alive_timeout", &self.keep_alive_timeout)
@@ -78,6 +84,7 @@ impl HttpConfig {
             system_token: system_token.into(),
             modules,
             body_limit: 52_428_800,
+            decode_budget: 2 * 52_428_800,
             heartbeat: Duration::from_millis(270_000),
             socket_timeout: Duration::from_millis(315_000),
             keep_alive_timeout: Duration::from_millis(301_000),
@@ -127,6 +134,12 @@ pub struct HttpArgs {
         default_value_t = 52_428_800
     )]
     pub body_limit: usize,
+
+    /// Request bytes decoded at once, across calls; past it calls wait, then get a 503
+    /// (default: twice the body limit).
+    #[arg(long, value_name = "BYTES", env = "INTEGRATOR_EXTENSION_DECODE_BUDGET",
+          value_parser = clap::value_parser!(u64).range(1024..))]
+    pub decode_budget: Option<u64>,
 
     /// Milliseconds after which a running call gets its `102 Processing`.
     #[arg(
@@ -212,6 +225,11 @@ impl HttpArgs {
             system_token,
             modules,
             body_limit: self.body_limit,
+            decode_budget: self
+                .decode_budget
+                .map_or(self.body_limit.saturating_mul(2), |b| {
+                    usize::try_from(b).unwrap_or(usize::MAX)
+                }),
             heartbeat: Duration::from_millis(self.heartbeat_ms),
             socket_timeout: Duration::from_millis(self.timeout_ms),
             keep_alive_timeout: Duration::from_millis(self.keep_alive_timeout_ms),

@@ -276,6 +276,7 @@ fn serve(args: HttpArgs, configured: bool, states: States) -> ExitCode {
     args.common.init_logging();
     let dispatcher = match Dispatcher::builder(config.modules.clone())
         .states(states)
+        .expansion_limit(args.common.expansion_limit)
         .build()
     {
         Ok(d) => d,

@@ -18,6 +18,7 @@ use std::sync::atomic::Ordering;
 use std::sync::Arc;
 use std::task::{Context as TaskContext, Poll};
 use std::time::{Duration, Instant};
+use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 use tracing::Instrument;
 
 const JSON: &str = "application/json; charset=utf-8";
@@ -35,6 +36,8 @@ struct Shared {
     dispatcher: Dispatcher,
     system_token: String,
     body_limit: usize,
+    /// Body bytes being decoded at once (see [`HttpConfig::decode_budget`]).
+    decoding: Decoding,
     heartbeat: Duration,
     call_timeout: Option<Duration>,
     open_operations: bool,
@@ -56,6 +59,7 @@ impl ExtensionService {
                 dispatcher,
                 system_token: config.system_token.clone(),
                 body_limit: config.body_limit,
+                decoding: decoding(config.decode_budget),
                 heartbeat: config.heartbeat,
                 call_timeout: config.call_timeout,
                 open_operations: config.open_operations,
@@ -69,10 +73,12 @@ impl ExtensionService {
     /// answering as the server does. It has no heartbeat, and `/openConnections` and
     /// `/stopServer` answer 404: the server they would count or stop is yours.
     pub fn builder(dispatcher: Dispatcher, system_token: impl Into<String>) -> ServiceBuilder {
+        let defaults = HttpConfig::new(crate::Configuration::diy(), "");
         ServiceBuilder {
             dispatcher,
             system_token: system_token.into(),
-            body_limit: HttpConfig::new(crate::Configuration::diy(), "").body_limit,
+            body_limit: defaults.body_limit,
+            decode_budget: None,
             call_timeout: None,
         }
     }
@@ -92,6 +98,7 @@ pub struct ServiceBuilder {
     dispatcher: Dispatcher,
     system_token: String,
     body_limit: usize,
+    decode_budget: Option<usize>,
     call_timeout: Option<Duration>,
 }
 
@@ -100,6 +107,14 @@ impl ServiceBuilder {
     #[must_use]
     pub fn body_limit(mut self, bytes: usize) -> Self {
         self.body_limit = bytes;
+        self
+    }
+
+    /// Request bytes decoded at once, across calls (twice the body limit by default): calls
+    /// past it wait, then are answered 503 (see [`HttpConfig::decode_budget`]).
+    #[must_use]
+    pub fn decode_budget(mut self, bytes: usize) -> Self {
+        self.decode_budget = Some(bytes);
         self
     }
 
@@ -119,6 +134,10 @@ impl ServiceBuilder {
                 dispatcher: self.dispatcher,
                 system_token: self.system_token,
                 body_limit: self.body_limit,
+                decoding: decoding(
+                    self.decode_budget
+                        .unwrap_or_else(|| self.body_limit.saturating_mul(2)),
+                ),
                 heartbeat: Duration::MAX,
                 call_timeout: self.call_timeout,
                 open_operations: false,
@@ -263,11 +282,44 @@ async fn function<B: RequestBody>(
     request: Request<B>,
 ) -> Response<Full<Bytes>> {
     let (parts, body) = request.into_parts();
+    // The body's share of the decode budget, taken before it is read when its length is
+    // declared (integrator.io declares it), else once it is read.
+    let declared = parts
+        .headers
+        .get(hyper::header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<usize>().ok())
+        .filter(|&len| len <= shared.body_limit);
+    let mut permit = match declared {
+        Some(len) => match admit(shared, len).await {
+            Ok(permit) => Some(permit),
+            Err(busy) => return busy,
+        },
+        None => None,
+    };
     let bytes = match read_body(&parts.headers, body, shared.body_limit).await {
         Ok(bytes) => bytes,
         Err(e) => return body_error(e),
     };
-    let envelope = match Envelope::read(bytes, &["access_token"]) {
+    // Whatever the answer, a large body's memory goes back to the system after it.
+    let _trims = Trims(bytes.len());
+    if permit.is_none() {
+        permit = match admit(shared, bytes.len()).await {
+            Ok(permit) => Some(permit),
+            Err(busy) => return busy,
+        };
+    }
+    let large = bytes.len() >= OFF_WORKERS;
+    let read = if large {
+        // The scan of a large body takes milliseconds: not on a worker the health routes and
+        // other connections need.
+        tokio::task::spawn_blocking(move || Envelope::read(bytes, &["access_token"]))
+            .await
+            .unwrap_or_else(|e| Err(serde::de::Error::custom(e)))
+    } else {
+        Envelope::read(bytes, &["access_token"])
+    };
+    let envelope = match read {
         Ok(envelope) => envelope,
         Err(e) => {
             return failure(
@@ -308,7 +360,7 @@ async fn function<B: RequestBody>(
     // RFC 9110 forbids interim responses to HTTP/1.0 clients.
     let heartbeat = heartbeat.filter(|_| parts.version != Version::HTTP_10);
     let call = with_heartbeat(
-        shared.dispatcher.dispatch(&envelope, context),
+        dispatch(&shared.dispatcher, &envelope, context, large),
         heartbeat,
         shared.heartbeat,
     );
@@ -338,11 +390,113 @@ async fn function<B: RequestBody>(
             duration_ms = started.elapsed().as_secs_f64() * 1000.0,
         );
     }
+    drop(permit);
     match result {
         Ok(Reply::Json(body)) => json(StatusCode::OK, body),
         Ok(Reply::NoValue) => json(StatusCode::OK, Bytes::new()),
         Err(failure) => failure_response(&failure),
     }
+}
+
+/// Bodies at least this long are scanned, decoded and encoded on the blocking pool, where
+/// they cannot hold up the health routes for long (a 50 MiB body takes about a second).
+/// Smaller ones stay on the workers: a few milliseconds there is harmless, and the blocking
+/// pool's many threads each get an allocator arena of their own, which measured 3.4 times
+/// the peak memory on the bench kit's 2.5 MB pages.
+const OFF_WORKERS: usize = 8 << 20;
+
+/// How long a call waits for its share of the decode budget before a 503.
+const ADMISSION_WAIT: Duration = Duration::from_secs(5);
+
+/// The decode budget: permits of one KiB of body each (a semaphore hands out `u32`s).
+struct Decoding {
+    permits: Arc<Semaphore>,
+    total: u32,
+}
+
+/// A decode budget of `bytes`.
+fn decoding(bytes: usize) -> Decoding {
+    let total = (bytes / 1024).clamp(1, Semaphore::MAX_PERMITS.min(u32::MAX as usize));
+    Decoding {
+        permits: Arc::new(Semaphore::new(total)),
+        total: total as u32,
+    }
+}
+
+/// Takes a body's share of the decode budget (the whole budget at most, so that a body
+/// larger than it still runs, alone), waiting up to [`ADMISSION_WAIT`]; else the 503.
+async fn admit(shared: &Shared, len: usize) -> Result<OwnedSemaphorePermit, Response<Full<Bytes>>> {
+    let want = u32::try_from(len / 1024 + 1)
+        .map_or(shared.decoding.total, |kib| kib.min(shared.decoding.total));
+    let permits = Arc::clone(&shared.decoding.permits);
+    match tokio::time::timeout(ADMISSION_WAIT, permits.acquire_many_owned(want)).await {
+        Ok(Ok(permit)) => Ok(permit),
+        _ => {
+            tracing::warn!(
+                bytes = len,
+                "decode budget exhausted: call refused with 503"
+            );
+            let mut response = failure(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "server_busy",
+                "The server is decoding as many request bytes as its --decode-budget allows: retry shortly.",
+            );
+            response
+                .headers_mut()
+                .insert(hyper::header::RETRY_AFTER, HeaderValue::from_static("1"));
+            Err(response)
+        }
+    }
+}
+
+/// When a call of a large body ends (its answer still being written), gives the memory it
+/// freed back to the system: one, two and four seconds later, on the blocking pool (a trim
+/// of hundreds of MB takes a while).
+struct Trims(usize);
+
+impl Drop for Trims {
+    fn drop(&mut self) {
+        if self.0 < crate::budget::LARGE || tokio::runtime::Handle::try_current().is_err() {
+            return;
+        }
+        crate::budget::note(self.0);
+        schedule_trims();
+    }
+}
+
+fn schedule_trims() {
+    tokio::spawn(async {
+        for wait in [1, 1, 2] {
+            tokio::time::sleep(Duration::from_secs(wait)).await;
+            if !crate::budget::owed() {
+                return;
+            }
+            let _ = tokio::task::spawn_blocking(crate::budget::release_memory).await;
+        }
+    });
+}
+
+/// Dispatches a call; a large one wholly on the blocking pool (decoding its options and
+/// encoding its answer take milliseconds), with its `async fn` driven there.
+async fn dispatch(
+    dispatcher: &Dispatcher,
+    envelope: &Envelope,
+    context: Context,
+    large: bool,
+) -> crate::Outcome {
+    if !large {
+        return dispatcher.dispatch(envelope, context).await;
+    }
+    let (dispatcher, envelope) = (dispatcher.clone(), envelope.clone());
+    let runtime = tokio::runtime::Handle::current();
+    tokio::task::spawn_blocking(move || runtime.block_on(dispatcher.dispatch(&envelope, context)))
+        .await
+        .unwrap_or_else(|e| {
+            Err(Failure::single(
+                "function_panicked",
+                format!("The extension function did not complete: {e}"),
+            ))
+        })
 }
 
 /// Runs `call`, sending the connection's `102 Processing` once if it is still running after

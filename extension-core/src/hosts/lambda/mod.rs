@@ -144,7 +144,11 @@ fn serve(mut args: LambdaArgs, configured: bool, states: States) -> ExitCode {
             Err(cli::not_configured().0)
         };
         let dispatcher = match modules {
-            Ok(modules) => match Dispatcher::builder(modules).states(states).build() {
+            Ok(modules) => match Dispatcher::builder(modules)
+                .states(states)
+                .expansion_limit(args.common.expansion_limit)
+                .build()
+            {
                 Ok(d) => Ok(d),
                 Err(e) => {
                     tracing::error!(error = %e, "cannot start");
@@ -190,6 +194,11 @@ fn serve(mut args: LambdaArgs, configured: bool, states: States) -> ExitCode {
             };
             if let Err(e) = posted {
                 tracing::error!(request_id = %request_id, error = %e, "cannot post the result");
+            }
+            // The answer is out and the call's memory freed: give a large call's back before
+            // the next invocation (or the freeze between invocations).
+            while crate::budget::owed() {
+                crate::budget::release_memory();
             }
         }
     });

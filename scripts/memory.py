@@ -1,0 +1,183 @@
+#!/usr/bin/env python3
+"""Peak memory of the HTTP server under hostile bodies (issue: hostile input).
+
+Starts examples/typed-server (release) on loopback and sends it, one at a time, bodies of
+LIMIT bytes (the server's body limit, 50 MiB by default) shaped to expand: millions of tiny
+objects or zeros in a free-form option, the same in envelope members without a valid token,
+a page of empty records, an object of millions of keys, and a real page (the kit's records)
+that must be answered 200. For each: the status, the server's peak RSS above idle
+(VmHWM, reset between bodies through /proc/PID/clear_refs), and its RSS 5 s later. Then
+four of the first authenticated body (tiny objects) at once while GET /healthCheck is timed every 20 ms.
+
+Checks (exit 1 when one fails): peak above idle at most 4x the body (6x for the real page,
+whose answer, as large as the body, and changes are held too; 4x two bodies for the
+four at once, which the default decode budget lets in two at a time), RSS 5 s later within
+2x of idle or idle + 48 MiB (what stays is 0.3 to 31 MiB measured, of peaks of 110 to
+250 MiB: see RELIABILITY.md), every status as expected, the
+slowest health check under 200 ms. Bounded: each request has a timeout; nothing loops.
+
+    scripts/memory.py [LIMIT_BYTES]      (CI runs it as is: below ~32 MiB the budget's
+                                         16 MiB floor makes the 4x bound meaningless)
+"""
+import http.client
+import json
+import os
+import subprocess
+import sys
+import threading
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+LIMIT = int(sys.argv[1]) if len(sys.argv) > 1 else 50 * 1024 * 1024
+TOKEN = "memory-script-token"
+SERVER = os.path.join(ROOT, "target/release/typed-server")
+MIB = 1024 * 1024
+
+
+def status_of(pid, field):
+    with open(f"/proc/{pid}/status") as f:
+        for line in f:
+            if line.startswith(field + ":"):
+                return int(line.split()[1]) * 1024
+    raise KeyError(field)
+
+
+def fill(prefix, unit, suffix, size):
+    """prefix + unit repeated (comma-separated) + suffix, close to `size` bytes."""
+    room = size - len(prefix) - len(suffix)
+    count = max(1, (room + 1) // (len(unit) + 1))
+    return prefix + ",".join([unit] * count) + suffix
+
+
+def shapes():
+    hook = '{"diy":true,"type":"hook","function":"preSavePage","options":{"data":[],"errors":[],'
+    record = json.dumps({"id": 1, "name": "ada lovelace", "email": "ada@example.com", "balance": 12.5,
+                         "active": True, "tags": ["a", "b"], "address": {"city": "London", "zip": "N1"},
+                         "note": "x" * 300})
+    yield "tiny objects in a free-form option", fill(hook + '"big":[', '{"k":1}', "]}}", LIMIT), True, (200, 422)
+    yield "zeros in a free-form option", fill(hook + '"settings":[', "0", "]}}", LIMIT), True, (200, 422)
+    yield "one object of many keys in a free-form option", many_keys(hook, LIMIT), True, (200, 422)
+    yield "empty records", fill('{"diy":true,"type":"hook","function":"preSavePage","options":{"errors":[],"data":[',
+                                "{}", "]}}", LIMIT), True, (200, 422)
+    yield "tiny objects in `function`, no token", fill('{"diy":true,"type":"hook","function":[', '{"k":1}', "]}",
+                                                      LIMIT), False, (401,)
+    yield "zeros in `diy`, no token", fill('{"type":"hook","function":"f","diy":[', "0", "]}", LIMIT), False, (401,)
+    yield "tiny objects in `access_token`, no token", fill('{"diy":true,"access_token":[', '{"k":1}', "]}",
+                                                          LIMIT), None, (401,)
+    page = fill('{"diy":true,"type":"hook","function":"preSavePage","maxResponseSize":1e9,'
+                '"options":{"errors":[],"data":[', record,
+                "]}}", LIMIT)
+    # A page the hook changes every record of holds its answer and the changes as well:
+    # 4.8 to 5.1x measured at 50 MiB, bounded at 6x.
+    yield f"a real page ({page.count('ada lovelace')} records)", page, True, (200,), 6
+
+
+def many_keys(hook, size):
+    parts, total, i = [], len(hook) + len('"settings":{}}}'), 0
+    while True:
+        key = f'"k{i}":0'
+        if total + len(key) + 1 > size:
+            break
+        parts.append(key)
+        total += len(key) + 1
+        i += 1
+    return hook + '"settings":{' + ",".join(parts) + "}}}"
+
+
+def post(port, body, token, timeout=120):
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
+    headers = {"Content-Type": "application/json"}
+    if token is True:
+        headers["Authorization"] = f"Bearer {TOKEN}"
+    elif token is False:
+        headers["Authorization"] = "Bearer wrong"
+    connection.request("POST", "/function", body, headers)
+    response = connection.getresponse()
+    answer = response.read()
+    return response.status, answer
+
+
+def main():
+    subprocess.run(["cargo", "build", "--release", "-q", "-p", "typed-server"], cwd=ROOT, check=True)
+    server = subprocess.Popen([SERVER, "--diy", "--port", "0", "--system-token", TOKEN,
+                               "--body-limit", str(LIMIT)],
+                              stderr=subprocess.PIPE, text=True, env={**os.environ, "RUST_LOG": "info"})
+    port, deadline = None, time.time() + 30
+    while port is None and time.time() < deadline:
+        line = server.stderr.readline()
+        if "address=" in line:
+            port = int(line.rsplit(":", 1)[1].strip())
+    threading.Thread(target=lambda: [None for _ in server.stderr], daemon=True).start()
+    if port is None:
+        server.kill()
+        sys.exit("the server did not start")
+    failed = []
+    try:
+        post(port, '{"diy":true,"type":"hook","function":"preSavePage","options":{"data":[{"name":"a"}]}}', True)
+        time.sleep(1)
+        idle = status_of(server.pid, "VmRSS")
+        print(f"body limit {LIMIT / MIB:.1f} MiB, idle RSS {idle / MIB:.1f} MiB")
+        print("| body | bytes | status | peak above idle MiB | x body | RSS 5 s later MiB |")
+        print("|---|---|---|---|---|---|")
+        largest = None
+        for name, body, token, expected, *bound in shapes():
+            bound = bound[0] if bound else 4
+            if os.environ.get("ONLY") and os.environ["ONLY"] not in name:
+                continue
+            body = body.encode()
+            with open(f"/proc/{server.pid}/clear_refs", "w") as f:
+                f.write("5")
+            status, answer = post(port, body, token)
+            peak = status_of(server.pid, "VmHWM") - idle
+            time.sleep(float(os.environ.get("SETTLE_S", "5")))
+            after = status_of(server.pid, "VmRSS")
+            print(f"| {name} | {len(body)} | {status} | {peak / MIB:.1f} | {peak / len(body):.2f} | {after / MIB:.1f} |")
+            if status not in expected:
+                failed.append(f"{name}: status {status}, expected {expected}: {answer[:300]!r}")
+            if peak > bound * len(body):
+                failed.append(f"{name}: peak {peak / MIB:.1f} MiB above idle, over {bound}x the body")
+            if after > max(2 * idle, idle + 48 * MIB):
+                failed.append(f"{name}: RSS {after / MIB:.1f} MiB 5 s later, idle was {idle / MIB:.1f}")
+            if largest is None and token is True:
+                largest = body
+        slowest, done = [0.0], threading.Event()
+
+        def health():
+            while not done.is_set():
+                started = time.perf_counter()
+                c = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+                c.request("GET", "/healthCheck")
+                assert c.getresponse().status == 200
+                slowest[0] = max(slowest[0], time.perf_counter() - started)
+                time.sleep(0.02)
+
+        with open(f"/proc/{server.pid}/clear_refs", "w") as f:
+            f.write("5")
+        checker = threading.Thread(target=health)
+        checker.start()
+        statuses = []
+        callers = [threading.Thread(target=lambda: statuses.append(post(port, largest, True)[0])) for _ in range(4)]
+        for c in callers:
+            c.start()
+        for c in callers:
+            c.join()
+        done.set()
+        checker.join()
+        peak = status_of(server.pid, "VmHWM") - idle
+        print(f"four at once: statuses {sorted(statuses)}, peak {peak / MIB:.1f} MiB above idle, "
+              f"slowest /healthCheck {slowest[0] * 1000:.0f} ms")
+        if slowest[0] > 0.2:
+            failed.append(f"four at once: /healthCheck took {slowest[0] * 1000:.0f} ms")
+        # The decode budget (twice the body limit by default) lets two such bodies in at once.
+        if peak > 2 * 4 * len(largest):  # four of the first body, hostile
+            failed.append(f"four at once: peak {peak / MIB:.1f} MiB above idle, over 4x two bodies")
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    for f in failed:
+        print("FAILED:", f)
+    sys.exit(1 if failed else 0)
+
+
+if __name__ == "__main__":
+    main()
