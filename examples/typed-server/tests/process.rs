@@ -30,10 +30,14 @@ fn start(extra: &[&str]) -> (Child, u16) {
 }
 
 fn start_logged(extra: &[&str]) -> (Child, u16, Logs) {
+    start_logged_at(extra, "info")
+}
+
+fn start_logged_at(extra: &[&str], level: &str) -> (Child, u16, Logs) {
     let mut child = server()
         .args(["--port", "0", "--system-token", "system-token-7f3a"])
         .args(extra)
-        .env("RUST_LOG", "info")
+        .env("RUST_LOG", level)
         .stderr(Stdio::piped())
         .stdout(Stdio::null())
         .spawn()
@@ -382,4 +386,60 @@ fn list_invoke_and_schema_run_here_without_a_server() {
         (code, out.trim()),
         (0, "typed-server (extension-core 0.1.0)")
     );
+}
+
+#[test]
+fn logged_values_cannot_forge_lines_and_no_level_logs_a_secret() {
+    for format in ["text", "json"] {
+        let (mut child, port, logs) = start_logged_at(&["--diy", "--log-format", format], "trace");
+        // Control characters where the logs quote the envelope, a secret in every place
+        // one can travel: the query's token, the header's, `bearerToken`, `connection.encrypted`.
+        let body = r#"{"diy":true,"type":"hook\nFORGED type","function":"preSavePage\r\nFORGED function","_connectorId":"c\u001b[31m","options":{"data":[{"name":"ada"}],"bearerToken":"secret-bearer","connection":{"encrypted":{"password":"enc-secret-9"}}}}"#;
+        for auth in ["", "Authorization: Bearer system-token-7f3a\r\n"] {
+            let mut stream = TcpStream::connect(("127.0.0.1", port)).unwrap();
+            write!(
+                stream,
+                "POST /function?access_token=system-token-7f3a HTTP/1.1\r\nHost: x\r\n{auth}traceid: t\tx\r\nContent-Type: application/json\r\nConnection: close\r\nContent-Length: {}\r\n\r\n{body}",
+                body.len()
+            )
+            .unwrap();
+            let mut response = String::new();
+            let _ = stream.read_to_string(&mut response);
+            assert!(response.starts_with("HTTP/1.1 422"), "{response}");
+        }
+        let killed = Command::new("kill")
+            .args(["-TERM", &child.id().to_string()])
+            .status()
+            .unwrap();
+        assert!(killed.success());
+        assert_eq!(wait(&mut child), 0);
+        let deadline = Instant::now() + Duration::from_secs(5);
+        while logs
+            .lock()
+            .unwrap()
+            .iter()
+            .filter(|l| l.contains("callFunctionInvoked"))
+            .count()
+            < 2
+            && Instant::now() < deadline
+        {
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        let logs = logs.lock().unwrap().clone();
+        let all = logs.join("\n");
+        assert!(all.contains("callFunctionInvoked"), "{all}");
+        for line in &logs {
+            assert!(
+                !line.trim_start().starts_with("FORGED"),
+                "a forged line: {line}"
+            );
+            assert!(
+                !line.contains('\u{1b}') && !line.contains('\t'),
+                "a control character: {line:?}"
+            );
+            for secret in ["system-token-7f3a", "secret-bearer", "enc-secret-9"] {
+                assert!(!line.contains(secret), "{secret} logged ({format}): {line}");
+            }
+        }
+    }
 }
