@@ -62,6 +62,8 @@ def shapes():
     yield "tiny objects in `function`, no token", fill('{"diy":true,"type":"hook","function":[', '{"k":1}', "]}",
                                                       LIMIT), False, (401,)
     yield "zeros in `diy`, no token", fill('{"type":"hook","function":"f","diy":[', "0", "]}", LIMIT), False, (401,)
+    yield "zeros in `type`, valid token", fill('{"diy":true,"function":"f","options":{},"type":[', "0", "]}",
+                                              LIMIT), True, (422,)
     yield "tiny objects in `access_token`, no token", fill('{"diy":true,"access_token":[', '{"k":1}', "]}",
                                                           LIMIT), None, (401,)
     page = fill('{"diy":true,"type":"hook","function":"preSavePage","maxResponseSize":1e9,'

@@ -269,6 +269,10 @@ impl<'a> Member<'a> {
     pub fn to_js_string(&self) -> String {
         match self.as_str() {
             Some(s) => s.into_owned(),
+            // A member that should be a string but is a large object or array is not built
+            // into a tree to be printed (it could be 50 MB of tiny values): JavaScript prints
+            // any object as this, and such an array names nothing either.
+            None if self.too_large_to_read() => "[object Object]".to_owned(),
             None => js::to_js_string(&self.value()),
         }
     }
@@ -277,8 +281,16 @@ impl<'a> Member<'a> {
     pub fn to_js_number(&self) -> f64 {
         match self.raw.as_bytes().first() {
             Some(b'-' | b'0'..=b'9') => self.raw.parse().unwrap_or(f64::NAN),
+            // `Number` of an object, or of an array of more than one element, is NaN.
+            _ if self.too_large_to_read() => f64::NAN,
             _ => js::to_js_number(&self.value()),
         }
+    }
+
+    /// Whether the member is an object or array too large to read for its string or number.
+    fn too_large_to_read(&self) -> bool {
+        const LARGEST: usize = 4096;
+        self.raw.len() > LARGEST && matches!(self.raw.as_bytes().first(), Some(b'{' | b'['))
     }
 }
 
@@ -294,6 +306,21 @@ mod tests {
 
     fn read(text: &str) -> Envelope {
         Envelope::read(Bytes::from(text.to_owned()), &["access_token"]).unwrap()
+    }
+
+    #[test]
+    fn members_that_should_be_scalars_are_not_built_into_trees_when_large() {
+        let zeros = format!("[{}]", vec!["0"; 100_000].join(","));
+        let e = read(&format!(
+            r#"{{"type":{zeros},"_connectorId":{{"a":{zeros}}},"maxResponseSize":{zeros}}}"#
+        ));
+        assert_eq!(e.type_().unwrap().to_js_string(), "[object Object]");
+        assert_eq!(e.connector_id().unwrap().to_js_string(), "[object Object]");
+        assert!(e.max_response_size().unwrap().to_js_number().is_nan());
+        // Small ones read as JavaScript reads them.
+        let e = read(r#"{"type":["hook"],"maxResponseSize":[12]}"#);
+        assert_eq!(e.type_().unwrap().to_js_string(), "hook");
+        assert_eq!(e.max_response_size().unwrap().to_js_number(), 12.0);
     }
 
     #[test]
