@@ -62,6 +62,7 @@ pub(crate) fn note(len: usize) {
 }
 
 /// Whether a trim is owed (see [`release_memory`]).
+#[cfg_attr(not(any(feature = "http", feature = "lambda")), allow(dead_code))]
 pub(crate) fn owed() -> bool {
     PENDING.load(Ordering::Relaxed) > 0
 }
@@ -69,6 +70,7 @@ pub(crate) fn owed() -> bool {
 /// Gives memory freed by large calls back to the operating system, when a trim is owed:
 /// glibc keeps freed small blocks in its arenas, so a process that once decoded 200 MB
 /// would hold it for good. Hosts call it off their async workers, about once a second.
+#[cfg_attr(not(any(feature = "http", feature = "lambda")), allow(dead_code))]
 pub(crate) fn release_memory() {
     let owed = PENDING.fetch_update(Ordering::Relaxed, Ordering::Relaxed, |n| n.checked_sub(1));
     if owed.is_err() {

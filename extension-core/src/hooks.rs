@@ -7,7 +7,7 @@
 
 use crate::json::Record;
 use crate::time::ExportTime;
-use crate::types::{BearerToken, Extra, RecordError, RecordType};
+use crate::types::{BearerToken, Extra, RecordError, RecordId, RecordType};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
@@ -278,15 +278,16 @@ pub struct ResponseData {
     /// 200 success, 422 data error, 401/403 connection offline.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status_code: Option<u16>,
-    /// Errors for the record.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    /// Errors for the record (always written: integrator.io sends `errors: []` for a record
+    /// without any, and the entry goes back as it came).
+    #[serde(default)]
     pub errors: Vec<RecordError>,
     /// The record was filtered or skipped.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ignored: Option<bool>,
-    /// Id the import application returned.
+    /// Id the import application returned, a string or a number as it came.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
+    pub id: Option<RecordId>,
     /// The import application's full response for the record.
     #[serde(rename = "_json", default, skip_serializing_if = "Option::is_none")]
     pub json: Option<Value>,

@@ -102,7 +102,7 @@ pub mod prelude {
     pub use crate::connectors::*;
     pub use crate::hooks::*;
     pub use crate::time::ExportTime;
-    pub use crate::types::{BearerToken, FromJson, Json, RecordError, RecordType};
+    pub use crate::types::{BearerToken, FromJson, Json, RecordError, RecordId, RecordType};
     pub use crate::wrappers::*;
     pub use crate::Record;
     pub use crate::{Context, ErrorCode, ExtensionError, ResultExt, State};

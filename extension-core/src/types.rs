@@ -78,17 +78,106 @@ impl fmt::Debug for BearerToken {
     }
 }
 
+/// A record's id in another application, as integrator.io and JavaScript functions write
+/// it: a string or a number, kept as it came (`42` goes back `42`, `"42"` goes back `"42"`).
+/// Build one from either: `ImportResult::ok(8)`, `ImportResult::ok("row-8")`.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(untagged)]
+pub enum RecordId {
+    /// An id written as a string.
+    Text(String),
+    /// An id written as a number.
+    Number(serde_json::Number),
+}
+
+impl<'de> Deserialize<'de> for RecordId {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Id;
+        impl serde::de::Visitor<'_> for Id {
+            type Value = RecordId;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a string or a number")
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<RecordId, E> {
+                Ok(RecordId::Text(v.to_owned()))
+            }
+            fn visit_string<E: serde::de::Error>(self, v: String) -> Result<RecordId, E> {
+                Ok(RecordId::Text(v))
+            }
+            fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<RecordId, E> {
+                Ok(RecordId::Number(v.into()))
+            }
+            fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<RecordId, E> {
+                Ok(RecordId::Number(v.into()))
+            }
+            fn visit_f64<E: serde::de::Error>(self, v: f64) -> Result<RecordId, E> {
+                // Beyond f64 (`1e400`) JavaScript holds Infinity, which it writes as null.
+                serde_json::Number::from_f64(v)
+                    .map(RecordId::Number)
+                    .ok_or_else(|| E::custom("an id that is not a finite number"))
+            }
+        }
+        deserializer.deserialize_any(Id)
+    }
+}
+
+impl std::fmt::Display for RecordId {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            RecordId::Text(text) => f.write_str(text),
+            RecordId::Number(n) => write!(f, "{n}"),
+        }
+    }
+}
+
+impl From<String> for RecordId {
+    fn from(text: String) -> Self {
+        RecordId::Text(text)
+    }
+}
+
+impl From<&str> for RecordId {
+    fn from(text: &str) -> Self {
+        RecordId::Text(text.to_owned())
+    }
+}
+
+macro_rules! record_id_from_integer {
+    ($($t:ty),*) => {$(
+        impl From<$t> for RecordId {
+            fn from(n: $t) -> Self {
+                RecordId::Number(n.into())
+            }
+        }
+    )*};
+}
+record_id_from_integer!(u8, u16, u32, u64, usize, i8, i16, i32, i64, isize);
+
+impl PartialEq<str> for RecordId {
+    fn eq(&self, other: &str) -> bool {
+        matches!(self, RecordId::Text(text) if text == other)
+    }
+}
+
+impl PartialEq<&str> for RecordId {
+    fn eq(&self, other: &&str) -> bool {
+        self == *other
+    }
+}
+
 /// An error attached to a record or a page: `{code, message, source}` (plus `retryDataKey`
 /// on preSavePage errors). Unknown members are kept.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct RecordError {
-    /// Machine-readable code.
-    #[serde(default)]
+    /// Machine-readable code (not written when empty: an error that came without one goes
+    /// back without one).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
     pub code: String,
-    /// Human-readable message.
-    #[serde(default)]
+    /// Human-readable message (not written when empty, as `code`).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
     pub message: String,
     /// Where the error comes from (for example the application's name).
     #[serde(default, skip_serializing_if = "Option::is_none")]

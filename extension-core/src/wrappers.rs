@@ -3,7 +3,7 @@
 
 use crate::error::ErrorItem;
 use crate::json::Record;
-use crate::types::{BearerToken, Extra, RecordType};
+use crate::types::{BearerToken, Extra, RecordId, RecordType};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 use std::fmt;
@@ -317,9 +317,9 @@ pub struct ImportResult {
     /// 200 success (errors allowed: partial success), 401 authorisation or connection
     /// failure, 422 other failure.
     pub status_code: u16,
-    /// Id of the record in the target application.
+    /// Id of the record in the target application: a string or a number, written as given.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
+    pub id: Option<RecordId>,
     /// The record was skipped.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ignored: Option<bool>,
@@ -329,8 +329,8 @@ pub struct ImportResult {
 }
 
 impl ImportResult {
-    /// Written, with the target's id.
-    pub fn ok(id: impl Into<String>) -> Self {
+    /// Written, with the target's id (a string or a number: `ok(8)`, `ok("row-8")`).
+    pub fn ok(id: impl Into<RecordId>) -> Self {
         ImportResult {
             status_code: 200,
             id: Some(id.into()),
