@@ -212,6 +212,43 @@ mod tests {
     use crate::ErrorItem;
     use serde_json::Value;
 
+    /// The same memory rules as over HTTP: neither the client context nor the event is built
+    /// into a tree before it is needed, and an event that would expand is refused.
+    #[test]
+    fn hostile_client_contexts_and_events_are_bounded() {
+        let dispatcher = Ok(crate::Dispatcher::new(crate::Configuration::diy()).unwrap());
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .build()
+            .unwrap();
+        let tiny = format!("[{}]", vec![r#"{"k":1}"#; 200_000].join(","));
+        let invocation = |context: String, event: String| Invocation {
+            request_id: "r".into(),
+            client_context: Some(Bytes::from(context)),
+            event: Bytes::from(event),
+            deadline: None,
+        };
+        // A large array where a string is expected names no function: an answer, no tree.
+        let answer = runtime.block_on(handle(
+            &dispatcher,
+            invocation(
+                format!(r#"{{"diy":true,"type":{tiny},"function":"echo"}}"#),
+                "{}".into(),
+            ),
+        ));
+        let failure = answer.unwrap_err();
+        assert_eq!(failure.errors[0].code, "object_not_found");
+        assert!(failure.errors[0].message.len() < 100);
+        // An event of 200 000 tiny objects (about 80 MB as values) is refused.
+        let answer = runtime.block_on(handle(
+            &dispatcher,
+            invocation(
+                r#"{"diy":true,"type":"utility","function":"echo"}"#.into(),
+                format!(r#"{{"big":{tiny}}}"#),
+            ),
+        ));
+        assert_eq!(answer.unwrap_err().errors[0].code, "options_too_large");
+    }
+
     #[test]
     fn errors_are_posted_as_section_7_4_says() {
         let (body, error_type) =
