@@ -766,4 +766,24 @@ fn memory_is_bounded_per_call_and_across_calls() {
         &hook("sleepThenEcho", json!({"ms": 0, "pad": "p"})),
     );
     assert_eq!(r.status, 200, "{}", r.body);
+
+    // A stranger (no token in the header) trickling a large declared body holds no budget:
+    // a call with the token still gets in at once.
+    let mut stranger = Client::connect(addr);
+    stranger.send_partial(
+        b"POST /function HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 70000\r\n\r\n{\"diy\":",
+    );
+    std::thread::sleep(Duration::from_millis(200));
+    let started = Instant::now();
+    let r = call(
+        &server,
+        &hook("sleepThenEcho", json!({"ms": 0, "pad": padding})),
+    );
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert!(
+        started.elapsed() < Duration::from_secs(2),
+        "{:?}",
+        started.elapsed()
+    );
+    drop(stranger);
 }

@@ -282,15 +282,20 @@ async fn function<B: RequestBody>(
     request: Request<B>,
 ) -> Response<Full<Bytes>> {
     let (parts, body) = request.into_parts();
-    // The body's share of the decode budget, taken before it is read when its length is
-    // declared (integrator.io declares it), else once it is read.
+    // The body's share of the decode budget. A caller whose header carries the token (as
+    // integrator.io's does) takes it before the body is read, which bounds the bodies being
+    // read too; anyone else only once the token is checked, so that a stranger trickling a
+    // large declared body cannot hold the budget and turn everyone else away.
     let declared = parts
         .headers
         .get(hyper::header::CONTENT_LENGTH)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.parse::<usize>().ok())
         .filter(|&len| len <= shared.body_limit);
-    let mut permit = match declared {
+    let trusted = header_token(&parts.headers)
+        .flatten()
+        .is_some_and(|t| same_token(&t, &shared.system_token));
+    let mut permit = match declared.filter(|_| trusted) {
         Some(len) => match admit(shared, len).await {
             Ok(permit) => Some(permit),
             Err(busy) => return busy,
@@ -301,15 +306,10 @@ async fn function<B: RequestBody>(
         Ok(bytes) => bytes,
         Err(e) => return body_error(e),
     };
+    let body_len = bytes.len();
     // Whatever the answer, a large body's memory goes back to the system after it.
-    let _trims = Trims(bytes.len());
-    if permit.is_none() {
-        permit = match admit(shared, bytes.len()).await {
-            Ok(permit) => Some(permit),
-            Err(busy) => return busy,
-        };
-    }
-    let large = bytes.len() >= OFF_WORKERS;
+    let _trims = Trims(body_len);
+    let large = body_len >= OFF_WORKERS;
     let read = if large {
         // The scan of a large body takes milliseconds: not on a worker the health routes and
         // other connections need.
@@ -340,6 +340,12 @@ async fn function<B: RequestBody>(
     };
     if !token.is_some_and(|t| same_token(&t, &shared.system_token)) {
         return unauthorized();
+    }
+    if permit.is_none() {
+        permit = match admit(shared, body_len).await {
+            Ok(permit) => Some(permit),
+            Err(busy) => return busy,
+        };
     }
 
     let trace_id = parts
