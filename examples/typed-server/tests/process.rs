@@ -76,6 +76,30 @@ fn start_logged_at(extra: &[&str], level: &str) -> (Child, u16, Logs) {
     panic!("the server did not say where it listens");
 }
 
+/// Stops the server with SIGTERM (it must exit 0) and returns its log lines once `calls`
+/// `callFunctionInvoked` lines are in (the reader thread sees the last lines once the pipe
+/// closes), or after 5 s.
+fn stop_and_read_logs(child: &mut Child, logs: &Logs, calls: usize) -> Vec<String> {
+    let killed = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    assert_eq!(wait(child), 0);
+    let deadline = Instant::now() + Duration::from_secs(5);
+    let logged = || {
+        logs.lock()
+            .unwrap()
+            .iter()
+            .filter(|l| l.contains("callFunctionInvoked"))
+            .count()
+    };
+    while logged() < calls && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    logs.lock().unwrap().clone()
+}
+
 fn get(port: u16, path: &str) -> String {
     let mut stream = TcpStream::connect(("127.0.0.1", port)).unwrap();
     stream
@@ -143,24 +167,7 @@ fn sigterm_drains_and_exits_0_and_secrets_stay_out_of_the_logs() {
     let mut response = String::new();
     let _ = stream.read_to_string(&mut response);
     assert!(response.starts_with("HTTP/1.1 422"), "{response}");
-    let killed = Command::new("kill")
-        .args(["-TERM", &child.id().to_string()])
-        .status()
-        .unwrap();
-    assert!(killed.success());
-    assert_eq!(wait(&mut child), 0);
-    // The reader thread sees the last lines once the pipe closes.
-    let deadline = Instant::now() + Duration::from_secs(5);
-    while !logs
-        .lock()
-        .unwrap()
-        .iter()
-        .any(|l| l.contains("callFunctionInvoked"))
-        && Instant::now() < deadline
-    {
-        std::thread::sleep(Duration::from_millis(20));
-    }
-    let logs = logs.lock().unwrap().join("\n");
+    let logs = stop_and_read_logs(&mut child, &logs, 1).join("\n");
     assert!(
         logs.contains("callFunctionInvoked") && logs.contains("reqFinished"),
         "{logs}"
@@ -184,23 +191,7 @@ fn json_logs_are_one_object_per_line_with_numeric_durations() {
     .unwrap();
     let mut response = String::new();
     let _ = stream.read_to_string(&mut response);
-    let killed = Command::new("kill")
-        .args(["-TERM", &child.id().to_string()])
-        .status()
-        .unwrap();
-    assert!(killed.success());
-    assert_eq!(wait(&mut child), 0);
-    let deadline = Instant::now() + Duration::from_secs(5);
-    while !logs
-        .lock()
-        .unwrap()
-        .iter()
-        .any(|l| l.contains("callFunctionInvoked"))
-        && Instant::now() < deadline
-    {
-        std::thread::sleep(Duration::from_millis(20));
-    }
-    let logs = logs.lock().unwrap().clone();
+    let logs = stop_and_read_logs(&mut child, &logs, 1);
     let lines: Vec<extension_core::serde_json::Value> = logs
         .iter()
         .map(|l| {
@@ -407,25 +398,7 @@ fn logged_values_cannot_forge_lines_and_no_level_logs_a_secret() {
             let _ = stream.read_to_string(&mut response);
             assert!(response.starts_with("HTTP/1.1 422"), "{response}");
         }
-        let killed = Command::new("kill")
-            .args(["-TERM", &child.id().to_string()])
-            .status()
-            .unwrap();
-        assert!(killed.success());
-        assert_eq!(wait(&mut child), 0);
-        let deadline = Instant::now() + Duration::from_secs(5);
-        while logs
-            .lock()
-            .unwrap()
-            .iter()
-            .filter(|l| l.contains("callFunctionInvoked"))
-            .count()
-            < 2
-            && Instant::now() < deadline
-        {
-            std::thread::sleep(Duration::from_millis(20));
-        }
-        let logs = logs.lock().unwrap().clone();
+        let logs = stop_and_read_logs(&mut child, &logs, 2);
         let all = logs.join("\n");
         assert!(all.contains("callFunctionInvoked"), "{all}");
         for line in &logs {
