@@ -82,9 +82,7 @@ impl Dispatcher {
             budget: Budget::for_options(sent, self.inner.expansion_limit),
         };
         let limit = invocation.limit.clone();
-        let reply = run(registration, invocation).await;
-        crate::budget::note(sent);
-        let reply = reply?;
+        let reply = run(registration, invocation).await?;
         // A JSON result was measured as it was encoded; no value is empty.
         if reply == Reply::NoValue && limit.exceeded_by(0) {
             return Err(limit.failure());

@@ -180,6 +180,7 @@ fn serve(mut args: LambdaArgs, configured: bool, states: States) -> ExitCode {
                 }
             };
             let request_id = invocation.request_id.clone();
+            crate::budget::note(invocation.event.len());
             let posted = match handle(&dispatcher, invocation).await {
                 Ok(Reply::Json(body)) => api.respond(&request_id, body).await,
                 Ok(Reply::NoValue) => api.respond(&request_id, Bytes::from_static(b"null")).await,
