@@ -37,8 +37,8 @@ impl Budget {
             "options_too_large",
             format!(
                 "The options of {function} ({len} bytes) would take more than {} MiB of memory once decoded \
-                 ({}x their size, the server's --expansion-limit): send large collections as records, \
-                 or as fewer, larger values.",
+                 ({}x their size, the server's --expansion-limit): send large collections as records \
+                 or as fewer, larger values, or raise the limit if the memory is there.",
                 self.bytes >> 20,
                 self.factor
             ),
@@ -69,7 +69,7 @@ pub(crate) fn owed() -> bool {
 
 /// Gives memory freed by large calls back to the operating system, when a trim is owed:
 /// glibc keeps freed small blocks in its arenas, so a process that once decoded 200 MB
-/// would hold it for good. Hosts call it off their async workers, about once a second.
+/// would hold it for good. Hosts call it after large calls, off their async workers.
 #[cfg_attr(not(any(feature = "http", feature = "lambda")), allow(dead_code))]
 pub(crate) fn release_memory() {
     let owed = PENDING.fetch_update(Ordering::Relaxed, Ordering::Relaxed, |n| n.checked_sub(1));
