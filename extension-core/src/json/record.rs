@@ -658,23 +658,24 @@ impl Serialize for Record {
         }
         // Member by member: untouched ones as their text (rewritten where not canonical).
         let mut map = serializer.serialize_map(None)?;
-        for slot in self.original() {
-            let name = slot.name.get(&self.text);
-            match self.change(name) {
-                Some(i) => {
-                    let change = &self.changes[i];
-                    if let (Some(value), false) = (&change.value, change.last) {
-                        map.serialize_entry(name, value)?;
-                    }
+        if self.original.get().is_none() && !self.repeats && !self.text.is_empty() {
+            // Each name once: a walk of the text, with no member table built for one write
+            // (a table costs more than the record's text, for every record of a page).
+            let mut failed = None;
+            let walked = super::each_member(self.text(), &UNSCANNED, |name, raw| {
+                if failed.is_none() {
+                    let raw = raw.start as u32..raw.end as u32;
+                    failed = self.write_member(&mut map, &name, &raw, None, ours).err();
                 }
-                None if ours => map.serialize_entry(
-                    name,
-                    &Raw {
-                        text: range_of(&self.text, &slot.raw),
-                        canonical: self.canonical,
-                    },
-                )?,
-                None => map.serialize_entry(name, self.value_of(slot))?,
+            });
+            if let Some(error) = failed {
+                return Err(error);
+            }
+            walked.map_err(serde::ser::Error::custom)?;
+        } else {
+            for slot in self.original() {
+                let name = slot.name.get(&self.text);
+                self.write_member(&mut map, name, &slot.raw, Some(slot), ours)?;
             }
         }
         for change in self.changes.iter().filter(|c| c.last) {
@@ -683,6 +684,40 @@ impl Serialize for Record {
             }
         }
         map.end()
+    }
+}
+
+impl Record {
+    /// Writes the member `name` of the text (whose value is at `raw`): its change if it
+    /// has one, else its text (ours) or its value (any other serializer).
+    fn write_member<M: SerializeMap>(
+        &self,
+        map: &mut M,
+        name: &str,
+        raw: &Range<u32>,
+        slot: Option<&Slot>,
+        ours: bool,
+    ) -> Result<(), M::Error> {
+        match self.change(name) {
+            Some(i) => {
+                let change = &self.changes[i];
+                match (&change.value, change.last) {
+                    (Some(value), false) => map.serialize_entry(name, value),
+                    _ => Ok(()),
+                }
+            }
+            None if ours => map.serialize_entry(
+                name,
+                &Raw {
+                    text: range_of(&self.text, raw),
+                    canonical: self.canonical,
+                },
+            ),
+            None => match slot {
+                Some(slot) => map.serialize_entry(name, self.value_of(slot)),
+                None => map.serialize_entry(name, &decode_value(range_of(&self.text, raw))),
+            },
+        }
     }
 }
 

@@ -378,6 +378,17 @@ fn changes_are_spliced_into_the_text_in_javascript_order() {
     let mut r = one(r#"{ "a" : 1.0 , "b" : "\u0041" }"#);
     r["b"] = json!("B");
     assert_eq!(written(&r), r#"{"a":1,"b":"B"}"#);
+    // Written by walking the text (no member table): changed in place, removed, added last,
+    // escaped names, for our encoder and for serde_json alike.
+    let mut r = one(r#"{ "k1" : [ 1.0 ], "k2" : "x" , "k3":{ "n" : 2 } , "k4" : 4 }"#);
+    r["k2"] = json!("y");
+    r.remove("k4");
+    r.insert("k5", 5);
+    let expected = r#"{"k1":[1],"k2":"y","k3":{"n":2},"k5":5}"#;
+    assert_eq!(written(&r), expected);
+    assert_eq!(serde_json::to_string(&r).unwrap(), expected);
+    assert_eq!(r.keys().collect::<Vec<_>>(), ["k1", "k2", "k3", "k5"]);
+    assert_eq!(written(&r), expected);
     // Escaped names are found by their value.
     let mut r = one(r#"{"n\u0061me":"ada"}"#);
     assert_eq!(r.get_mut("name"), Some(&mut json!("ada")));
