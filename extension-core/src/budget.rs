@@ -4,7 +4,6 @@
 //! "Limits and memory").
 
 use crate::error::Failure;
-use std::sync::atomic::{AtomicU8, Ordering};
 
 /// How many times its options' size a call may take in decoded values, by default.
 pub const DEFAULT_EXPANSION_LIMIT: u32 = 3;
@@ -48,37 +47,89 @@ impl Budget {
 
 /// Bodies at least this long have the memory their call freed given back to the system
 /// afterwards: smaller ones reuse what the allocator keeps.
+#[cfg_attr(not(any(feature = "http", feature = "lambda")), allow(dead_code))]
 pub(crate) const LARGE: usize = 4 << 20;
 
-/// Trims still owed to large calls that ended (three: the first ones may run while the
-/// call's answer is still being written or freed).
-static PENDING: AtomicU8 = AtomicU8::new(0);
+/// Large calls in flight or still owed their trims. A mutex, not an atomic: the first and
+/// the last of them retune the allocator, and two retunings must not cross.
+static LARGE_CALLS: std::sync::Mutex<usize> = std::sync::Mutex::new(0);
 
-/// A call of a body of `len` bytes came in or ended: a large one is owed trims.
-pub(crate) fn note(len: usize) {
-    if len >= LARGE {
-        PENDING.store(3, Ordering::Relaxed);
+/// A call of a large body, from its body read until its memory is given back (drop it
+/// then). While any is alive the allocator returns freed memory as it goes.
+///
+/// Why: glibc keeps freed memory for reuse. `malloc_trim` returns what its main arena and
+/// its free lists hold, but not the free top of the other threads' arenas, which the
+/// allocator trims on `free` only above a threshold it raises to twice the largest block it
+/// has unmapped (up to 64 MiB): 17 to 31 MiB stayed after some 50 MiB calls. Lowering the
+/// threshold for good costs the kit's pages 7 to 10 % CPU (RELIABILITY.md), so it is low
+/// only while large calls are alive, which small calls never make.
+#[cfg_attr(not(any(feature = "http", feature = "lambda")), allow(dead_code))]
+pub(crate) struct LargeCall(());
+
+#[cfg_attr(not(any(feature = "http", feature = "lambda")), allow(dead_code))]
+impl LargeCall {
+    /// A guard for a call of a body of `len` bytes, when it is large.
+    pub(crate) fn of(len: usize) -> Option<LargeCall> {
+        if len < LARGE {
+            return None;
+        }
+        let mut calls = LARGE_CALLS.lock().unwrap_or_else(|e| e.into_inner());
+        if *calls == 0 {
+            trim_as_freed(true);
+        }
+        *calls += 1;
+        Some(LargeCall(()))
+    }
+
+    /// Gives memory freed so far back to the operating system (takes milliseconds for
+    /// hundreds of MB: off the async workers).
+    pub(crate) fn release_memory(&self) {
+        #[cfg(all(target_os = "linux", target_env = "gnu"))]
+        // SAFETY: malloc_trim only walks the allocator's own free lists; it is thread-safe.
+        unsafe {
+            libc::malloc_trim(0);
+        }
     }
 }
 
-/// Whether a trim is owed (see [`release_memory`]).
-#[cfg_attr(not(any(feature = "http", feature = "lambda")), allow(dead_code))]
-pub(crate) fn owed() -> bool {
-    PENDING.load(Ordering::Relaxed) > 0
-}
-
-/// Gives memory freed by large calls back to the operating system, when a trim is owed:
-/// glibc keeps freed small blocks in its arenas, so a process that once decoded 200 MB
-/// would hold it for good. Hosts call it after large calls, off their async workers.
-#[cfg_attr(not(any(feature = "http", feature = "lambda")), allow(dead_code))]
-pub(crate) fn release_memory() {
-    let owed = PENDING.fetch_update(Ordering::Relaxed, Ordering::Relaxed, |n| n.checked_sub(1));
-    if owed.is_err() {
-        return;
-    }
+/// Gives back the free top of the calling thread's allocator arena, once a large call's
+/// values built on this thread are dropped. Freeing a block of 128 KiB there is what makes
+/// glibc merge its small freed blocks into the top and trim it (`malloc_trim` merges them
+/// but trims only the main arena): millions of tiny values freed leave the rest unmerged.
+#[cfg_attr(not(feature = "http"), allow(dead_code))]
+pub(crate) fn settle_thread() {
     #[cfg(all(target_os = "linux", target_env = "gnu"))]
-    // SAFETY: malloc_trim only walks the allocator's own free lists; it is thread-safe.
+    // SAFETY: a block allocated and freed at once; free(NULL) is allowed.
     unsafe {
-        libc::malloc_trim(0);
+        libc::free(libc::malloc(128 << 10));
     }
+}
+
+impl Drop for LargeCall {
+    fn drop(&mut self) {
+        let mut calls = LARGE_CALLS.lock().unwrap_or_else(|e| e.into_inner());
+        *calls -= 1;
+        if *calls == 0 {
+            trim_as_freed(false);
+        }
+    }
+}
+
+/// Whether `free` gives a thread arena's free top back to the system from 1 MiB (`true`),
+/// or keeps up to 64 MiB of it for reuse as glibc's own tuning would (`false`). Setting a
+/// threshold ends glibc's tuning of both, so the mmap threshold is set as well, to the
+/// 32 MiB its tuning tops out at.
+#[cfg_attr(not(any(feature = "http", feature = "lambda")), allow(dead_code))]
+fn trim_as_freed(eagerly: bool) {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: mallopt takes the allocator's lock; these parameters are valid for it.
+    unsafe {
+        libc::mallopt(libc::M_MMAP_THRESHOLD, 32 << 20);
+        libc::mallopt(
+            libc::M_TRIM_THRESHOLD,
+            if eagerly { 1 << 20 } else { 64 << 20 },
+        );
+    }
+    #[cfg(not(all(target_os = "linux", target_env = "gnu")))]
+    let _ = eagerly;
 }

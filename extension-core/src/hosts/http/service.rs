@@ -308,7 +308,7 @@ async fn function<B: RequestBody>(
     };
     let body_len = bytes.len();
     // Whatever the answer, a large body's memory goes back to the system after it.
-    let _trims = Trims(body_len);
+    let _trims = Trims(crate::budget::LargeCall::of(body_len));
     let large = body_len >= OFF_WORKERS;
     let read = if large {
         // The scan of a large body takes milliseconds: not on a worker the health routes and
@@ -457,29 +457,24 @@ async fn admit(shared: &Shared, len: usize) -> Result<OwnedSemaphorePermit, Resp
 
 /// When a call of a large body ends (its answer still being written), gives the memory it
 /// freed back to the system: one, two and four seconds later, on the blocking pool (a trim
-/// of hundreds of MB takes a while).
-struct Trims(usize);
+/// of hundreds of MB takes a while), the allocator returning freed memory eagerly till then.
+struct Trims(Option<crate::budget::LargeCall>);
 
 impl Drop for Trims {
     fn drop(&mut self) {
-        if self.0 < crate::budget::LARGE || tokio::runtime::Handle::try_current().is_err() {
+        let Some(call) = self.0.take() else { return };
+        if tokio::runtime::Handle::try_current().is_err() {
             return;
         }
-        crate::budget::note(self.0);
-        schedule_trims();
-    }
-}
-
-fn schedule_trims() {
-    tokio::spawn(async {
-        for wait in [1, 1, 2] {
-            tokio::time::sleep(Duration::from_secs(wait)).await;
-            if !crate::budget::owed() {
-                return;
+        tokio::spawn(async move {
+            let call = std::sync::Arc::new(call);
+            for wait in [1, 1, 2] {
+                tokio::time::sleep(Duration::from_secs(wait)).await;
+                let call = call.clone();
+                let _ = tokio::task::spawn_blocking(move || call.release_memory()).await;
             }
-            let _ = tokio::task::spawn_blocking(crate::budget::release_memory).await;
-        }
-    });
+        });
+    }
 }
 
 /// Dispatches a call; a large one wholly on the blocking pool (decoding its options and
@@ -495,14 +490,20 @@ async fn dispatch(
     }
     let (dispatcher, envelope) = (dispatcher.clone(), envelope.clone());
     let runtime = tokio::runtime::Handle::current();
-    tokio::task::spawn_blocking(move || runtime.block_on(dispatcher.dispatch(&envelope, context)))
-        .await
-        .unwrap_or_else(|e| {
-            Err(Failure::single(
-                "function_panicked",
-                format!("The extension function did not complete: {e}"),
-            ))
-        })
+    tokio::task::spawn_blocking(move || {
+        let outcome = runtime.block_on(dispatcher.dispatch(&envelope, context));
+        // The call's options were decoded and dropped on this thread: its arena's free top
+        // goes back now (the answer is freed wherever hyper drops it).
+        crate::budget::settle_thread();
+        outcome
+    })
+    .await
+    .unwrap_or_else(|e| {
+        Err(Failure::single(
+            "function_panicked",
+            format!("The extension function did not complete: {e}"),
+        ))
+    })
 }
 
 /// Runs `call`, sending the connection's `102 Processing` once if it is still running after

@@ -180,7 +180,7 @@ fn serve(mut args: LambdaArgs, configured: bool, states: States) -> ExitCode {
                 }
             };
             let request_id = invocation.request_id.clone();
-            crate::budget::note(invocation.event.len());
+            let large = crate::budget::LargeCall::of(invocation.event.len());
             let posted = match handle(&dispatcher, invocation).await {
                 Ok(Reply::Json(body)) => api.respond(&request_id, body).await,
                 Ok(Reply::NoValue) => api.respond(&request_id, Bytes::from_static(b"null")).await,
@@ -198,8 +198,8 @@ fn serve(mut args: LambdaArgs, configured: bool, states: States) -> ExitCode {
             }
             // The answer is out and the call's memory freed: give a large call's back before
             // the next invocation (or the freeze between invocations).
-            while crate::budget::owed() {
-                crate::budget::release_memory();
+            if let Some(call) = large {
+                call.release_memory();
             }
         }
     });
