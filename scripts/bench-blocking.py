@@ -11,31 +11,17 @@ wall time and the slowest health check. Bounded: one batch of calls, each with a
 import http.client
 import json
 import os
-import subprocess
 import sys
 import threading
 import time
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+import serve
+
 CALLS = int(sys.argv[1]) if len(sys.argv) > 1 else 8
 MS = int(sys.argv[2]) if len(sys.argv) > 2 else 1000
 TOKEN = "bench-blocking-token"
 
-subprocess.run(["cargo", "build", "--release", "-q", "-p", "reference-module", "--bin", "reference-server"],
-               cwd=ROOT, check=True)
-server = subprocess.Popen(
-    [os.path.join(ROOT, "target/release/reference-server"), "--diy", "--port", "0", "--system-token", TOKEN],
-    stderr=subprocess.PIPE, text=True, env={**os.environ, "RUST_LOG": "info"})
-port = None
-deadline = time.time() + 30
-while port is None and time.time() < deadline:
-    line = server.stderr.readline()
-    if "address=" in line:
-        port = int(line.rsplit(":", 1)[1].strip())
-threading.Thread(target=lambda: [None for _ in server.stderr], daemon=True).start()
-if port is None:
-    server.kill()
-    sys.exit("the server did not start")
+server, port = serve.start("reference-module", "reference-server", "--system-token", TOKEN)
 
 def call():
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)

@@ -20,15 +20,14 @@ slowest health check under 200 ms. Bounded: each request has a timeout; nothing 
 import http.client
 import json
 import os
-import subprocess
 import sys
 import threading
 import time
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+import serve
+
 LIMIT = int(sys.argv[1]) if len(sys.argv) > 1 else 50 * 1024 * 1024
 TOKEN = "memory-script-token"
-SERVER = os.path.join(ROOT, "target/release/typed-server")
 MIB = 1024 * 1024
 
 
@@ -99,19 +98,7 @@ def post(port, body, token, timeout=120):
 
 
 def main():
-    subprocess.run(["cargo", "build", "--release", "-q", "-p", "typed-server"], cwd=ROOT, check=True)
-    server = subprocess.Popen([SERVER, "--diy", "--port", "0", "--system-token", TOKEN,
-                               "--body-limit", str(LIMIT)],
-                              stderr=subprocess.PIPE, text=True, env={**os.environ, "RUST_LOG": "info"})
-    port, deadline = None, time.time() + 30
-    while port is None and time.time() < deadline:
-        line = server.stderr.readline()
-        if "address=" in line:
-            port = int(line.rsplit(":", 1)[1].strip())
-    threading.Thread(target=lambda: [None for _ in server.stderr], daemon=True).start()
-    if port is None:
-        server.kill()
-        sys.exit("the server did not start")
+    server, port = serve.start("typed-server", "typed-server", "--system-token", TOKEN, "--body-limit", str(LIMIT))
     failed = []
     try:
         post(port, '{"diy":true,"type":"hook","function":"preSavePage","options":{"data":[{"name":"a"}]}}', True)
