@@ -5,6 +5,7 @@
 use crate::__private::BoxFuture;
 use crate::envelope::JsonText;
 use crate::error::{Failure, IntoExtensionError};
+use crate::isolate::{Aside, Misfit};
 use crate::kinds::{Kind, OptionsFor, ResponseFor, ReturnFor};
 use crate::registration::{Invocation, Pending, Started};
 use crate::reply::{Outcome, Reply, SizeLimit};
@@ -93,17 +94,36 @@ fn pending<F: Future<Output = Outcome> + Send + 'static>(call: F) -> Pending {
 }
 
 /// What the response must be: how many elements (taken from the options before the call),
-/// and how long.
-struct Expect(Option<(&'static str, usize)>, SizeLimit);
+/// how long, and the errors of records that did not fit, to put back in.
+struct Expect {
+    records: Option<(&'static str, usize)>,
+    limit: SizeLimit,
+    misfits: Option<(Vec<Misfit>, Aside)>,
+}
 
 /// Decodes the options text into the function's options type `O`.
 fn decode<K: Kind, O: OptionsFor<K, K::Options>>(
     invocation: &Invocation,
 ) -> Result<(O, Expect), Failure> {
     let (text, function) = (&invocation.options, invocation.name);
-    match text.decode::<O>(invocation.budget.bytes) {
-        Ok(options) => {
-            let expect = Expect(options.record_count(), invocation.limit.clone());
+    let isolate = K::MISFITS.is_some() && invocation.isolate;
+    let decoded = match isolate {
+        true => text.decode_isolating::<O>(invocation.budget.bytes),
+        false => text
+            .decode::<O>(invocation.budget.bytes)
+            .map(|o| (o, Vec::new())),
+    };
+    match decoded {
+        Ok((mut options, misfits)) => {
+            let misfits = match misfits.is_empty() {
+                true => None,
+                false => Some(set_aside::<K, O>(&mut options, misfits, invocation)?),
+            };
+            let expect = Expect {
+                records: options.record_count(),
+                limit: invocation.limit.clone(),
+                misfits,
+            };
             Ok((options, expect))
         }
         // Decoding again to find the path would build the same trees: say what was refused.
@@ -112,7 +132,52 @@ fn decode<K: Kind, O: OptionsFor<K, K::Options>>(
             text,
             function,
             invocation.budget.bytes,
+            isolate,
         )),
+    }
+}
+
+/// Records that did not fit: their errors worded, and what goes with them taken out of the
+/// options; when the kind cannot answer them one by one, the call fails as it would without
+/// isolation.
+fn set_aside<K: Kind, O: OptionsFor<K, K::Options>>(
+    options: &mut O,
+    mut misfits: Vec<Misfit>,
+    invocation: &Invocation,
+) -> Result<(Vec<Misfit>, Aside), Failure> {
+    let field = K::MISFITS.unwrap_or("data");
+    for misfit in &mut misfits {
+        let inner = match misfit.path.as_str() {
+            "." => String::new(),
+            path if path.starts_with('[') => path.to_owned(),
+            path => format!(".{path}"),
+        };
+        let path = format!("{field}[{}]{inner}", misfit.index);
+        misfit.message = format!(
+            "Invalid record for {}{}: field `{path}`: {}.",
+            invocation.name,
+            kind_text::<K>(),
+            strip_location(&misfit.detail)
+        );
+    }
+    let indexes: Vec<usize> = misfits.iter().map(|m| m.index).collect();
+    match options.set_aside(&indexes) {
+        Some(aside) => Ok((misfits, aside)),
+        None => Err(Failure::single(
+            "invalid_field",
+            misfits[0]
+                .message
+                .replacen("Invalid record", "Invalid options", 1),
+        )),
+    }
+}
+
+/// ` (preMap)`: the kind, for messages; nothing for `#[json_function]`.
+fn kind_text<K: Kind>() -> String {
+    if K::KIND == crate::FunctionKind::JsonFunction {
+        String::new()
+    } else {
+        format!(" ({})", K::KIND.wire_name())
     }
 }
 
@@ -122,14 +187,11 @@ fn options_failure<K: Kind, O: DeserializeOwned>(
     text: &JsonText,
     function: &str,
     budget: u64,
+    isolate: bool,
 ) -> Failure {
-    let (path, detail) = text.misfit::<O>(budget);
+    let (path, detail) = text.misfit::<O>(budget, isolate);
     let detail = strip_location(&detail);
-    let kind = if K::KIND == crate::FunctionKind::JsonFunction {
-        String::new()
-    } else {
-        format!(" ({})", K::KIND.wire_name())
-    };
+    let kind = kind_text::<K>();
     let place = if path == "." {
         "the options".to_owned()
     } else {
@@ -154,7 +216,8 @@ fn respond<K: Kind, O, T: ReturnFor<K, K::Response, O>>(returned: T, expect: Exp
     let response = returned
         .into_result()
         .map_err(|e| Failure::from(e.into_extension_error()))?;
-    if let (Some((field, expected)), Some(actual)) = (expect.0, response.record_count()) {
+    let mut response = response;
+    if let (Some((field, expected)), Some(actual)) = (expect.records, response.record_count()) {
         if expected != actual {
             return Err(Failure::single(
                 "invalid_extension_response",
@@ -166,7 +229,10 @@ fn respond<K: Kind, O, T: ReturnFor<K, K::Response, O>>(returned: T, expect: Exp
             ));
         }
     }
-    response.encode(&expect.1)
+    if let Some((misfits, aside)) = expect.misfits {
+        response.put_back(misfits, aside);
+    }
+    response.encode(&expect.limit)
 }
 
 /// Encodes a result as `JSON.stringify` writes it, within the size limit (section 5).

@@ -80,6 +80,7 @@ impl Dispatcher {
             states: Arc::clone(&self.inner.states),
             limit: SizeLimit::of(envelope.max_response_size()).with_hint(sent + sent / 8),
             budget: Budget::for_options(sent, self.inner.expansion_limit),
+            isolate: registration.isolates_records(),
         };
         let limit = invocation.limit.clone();
         let reply = run(registration, invocation).await?;

@@ -48,12 +48,25 @@ impl JsonText {
     /// Decodes the text as `T`, with JavaScript's reading of values (see `json::de`); the
     /// values built may take about `budget` bytes.
     pub(crate) fn decode<T: DeserializeOwned>(&self, budget: u64) -> Result<T, json::de::Error> {
-        json::decode(&self.doc, self.range.clone(), budget)
+        json::decode(&self.doc, self.range.clone(), budget, false).map(|(value, _)| value)
+    }
+
+    /// Decodes as [`decode`](Self::decode) does, a record that does not fit its type skipped
+    /// and answered among the misfits.
+    pub(crate) fn decode_isolating<T: DeserializeOwned>(
+        &self,
+        budget: u64,
+    ) -> Result<(T, Vec<crate::isolate::Misfit>), json::de::Error> {
+        json::decode(&self.doc, self.range.clone(), budget, true)
     }
 
     /// Where the text does not fit `T`: the path and serde's message.
-    pub(crate) fn misfit<T: DeserializeOwned>(&self, budget: u64) -> (String, String) {
-        json::decode_path::<T>(&self.doc, self.range.clone(), budget)
+    pub(crate) fn misfit<T: DeserializeOwned>(
+        &self,
+        budget: u64,
+        isolate: bool,
+    ) -> (String, String) {
+        json::decode_path::<T>(&self.doc, self.range.clone(), budget, isolate)
     }
 }
 

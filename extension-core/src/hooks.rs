@@ -109,7 +109,7 @@ hook_options! {
     #[serde(rename_all = "camelCase", bound = "R: RecordType")]
     pub struct PreSavePageOptions<R = Record> {
         /// The page of records.
-        #[serde(default)]
+        #[serde(default, deserialize_with = "crate::isolate::records")]
         pub data: Vec<R>,
         /// Errors collected so far for the page.
         #[serde(default)]
@@ -161,9 +161,9 @@ hook_options! {
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct NewErrorAndRetryData {
-    /// The record to retry.
+    /// The record to retry (kept as its text, as a page's records are).
     #[serde(default)]
-    pub retry_data: Value,
+    pub retry_data: Record,
     /// Its errors.
     #[serde(default)]
     pub errors: Vec<RecordError>,
@@ -248,7 +248,7 @@ hook_options! {
     #[serde(rename_all = "camelCase", bound = "R: RecordType")]
     pub struct PreMapOptions<R = Record> {
         /// Records before mapping.
-        #[serde(default)]
+        #[serde(default, deserialize_with = "crate::isolate::records")]
         pub data: Vec<R>,
     }
     on import
@@ -264,7 +264,7 @@ hook_options! {
         #[serde(default)]
         pub pre_map_data: Vec<Value>,
         /// Records after mapping (the response has one element per record here).
-        #[serde(default)]
+        #[serde(default, deserialize_with = "crate::isolate::records")]
         pub post_map_data: Vec<R>,
     }
     on import
@@ -315,7 +315,7 @@ hook_options! {
         #[serde(default)]
         pub pre_map_data: Vec<Value>,
         /// Records after mapping, as sent to the application.
-        #[serde(default)]
+        #[serde(default, deserialize_with = "crate::isolate::records")]
         pub post_map_data: Vec<R>,
         /// The application's answer per record (the response has one element per record here).
         #[serde(default)]

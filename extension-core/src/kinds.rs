@@ -33,6 +33,10 @@ pub trait Kind: 'static {
     type Options;
     /// The response type, as shown in messages.
     type Response;
+    /// The option of the function's records, as named on the wire, when a record that does
+    /// not fit the function's record type becomes that record's error (the kind's response
+    /// has a slot for it); `None` when it fails the call.
+    const MISFITS: Option<&'static str> = None;
 }
 
 /// The options type of a kind. `Expected` is the kind's options type, shown in the message.
@@ -45,6 +49,14 @@ pub trait OptionsFor<K, Expected>: DeserializeOwned + Send + 'static {
     /// For kinds whose response has one element per record: the field holding the records
     /// (as named on the wire) and how many there are.
     fn record_count(&self) -> Option<(&'static str, usize)> {
+        None
+    }
+
+    /// For kinds with [`Kind::MISFITS`]: takes the elements aligned with records that did not
+    /// fit (at `misfits`, indexes as sent) out of the other arrays; `None` when the records
+    /// cannot be answered one by one.
+    #[doc(hidden)]
+    fn set_aside(&mut self, _misfits: &[usize]) -> Option<crate::isolate::Aside> {
         None
     }
 }
@@ -65,6 +77,10 @@ pub trait ResponseFor<K, Expected, O>: Send + 'static {
 
     /// Encodes the response: its compact JSON (at most `limit` long), or no value.
     fn encode(&self, limit: &SizeLimit) -> Result<Reply, Failure>;
+
+    /// For kinds with [`Kind::MISFITS`]: puts the errors of records that did not fit in.
+    #[doc(hidden)]
+    fn put_back(&mut self, _misfits: Vec<crate::isolate::Misfit>, _aside: crate::isolate::Aside) {}
 }
 
 /// A function's whole return type, when it is not spelled `Result<_, _>`.
@@ -161,6 +177,7 @@ macro_rules! define_kinds {
                 options: <$($og:ident),*> $options:ty => $shown_options:ty,
                 response: <$($rg:ident),*> $response:ty => $shown_response:tt $(, options: $tie:path)?,
                 records: [$($field:ident as $field_wire:literal)?],
+                misfits: [$($misfit:ident as $misfit_wire:literal)?],
             },
         )*]
         free_form: [$(
@@ -306,6 +323,15 @@ macro_rules! define_kinds {
                 }
             }
 
+            /// For kinds whose response has a slot for a record's own error: the option of
+            /// the function's records, as named on the wire (`data`, `postMapData`).
+            pub const fn misfits_field(self) -> Option<&'static str> {
+                match self {
+                    $(FunctionKind::$variant => records_wire!($($misfit_wire)?),)*
+                    $(FunctionKind::$free_variant => None,)*
+                }
+            }
+
             /// Whether its functions take and answer free-form JSON.
             pub const fn is_free_form(self) -> bool {
                 matches!(self, $(FunctionKind::$free_variant)|*)
@@ -335,6 +361,7 @@ macro_rules! define_kinds {
                 const KIND: FunctionKind = FunctionKind::$variant;
                 type Options = $shown_options;
                 type Response = $shown_response;
+                const MISFITS: Option<&'static str> = records_wire!($($misfit_wire)?);
             }
 
             untied_options!([$($tie)?] $options, <$($og),*>);
@@ -343,6 +370,11 @@ macro_rules! define_kinds {
             impl<$($og: RecordType),*> OptionsFor<markers::$attr, $shown_options> for $options {
                 $(fn record_count(&self) -> Option<(&'static str, usize)> {
                     Some(($field_wire, self.$field.len()))
+                })?
+
+                $(fn set_aside(&mut self, misfits: &[usize]) -> Option<crate::isolate::Aside> {
+                    let sent = self.$misfit.len() + misfits.len();
+                    crate::isolate::SetAside::set_aside(self, misfits, sent)
                 })?
             }
 
@@ -353,6 +385,11 @@ macro_rules! define_kinds {
                 })?
 
                 encode_response!($shown_response);
+
+                $(fn put_back(&mut self, misfits: Vec<crate::isolate::Misfit>, aside: crate::isolate::Aside) {
+                    let _ = stringify!($misfit);
+                    crate::isolate::PutBack::put_back(self, misfits, aside)
+                })?
             }
         )*
 

@@ -43,6 +43,8 @@ mod envelope;
 mod error;
 pub mod hooks;
 pub mod hosts;
+#[doc(hidden)]
+pub mod isolate;
 pub(crate) mod js;
 mod json;
 mod kinds;

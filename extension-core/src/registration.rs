@@ -26,6 +26,8 @@ pub struct Registration {
     signature: (&'static str, &'static str),
     needs: &'static [fn() -> Option<Requirement>],
     entry: Entry,
+    /// `misfits = "fail_page"`: a record that does not fit fails the whole call.
+    whole_page: bool,
 }
 
 impl Registration {
@@ -46,7 +48,22 @@ impl Registration {
             signature,
             needs,
             entry,
+            whole_page: false,
         }
+    }
+
+    /// The function chose `misfits = "fail_page"`.
+    #[doc(hidden)]
+    pub const fn failing_whole_page(mut self) -> Self {
+        self.whole_page = true;
+        self
+    }
+
+    /// Whether a record that does not fit the function's record type becomes that record's
+    /// error (the kind has a slot for it, and the function did not choose
+    /// `misfits = "fail_page"`) rather than failing the call.
+    pub fn isolates_records(&self) -> bool {
+        self.kind.misfits_field().is_some() && !self.whole_page
     }
 
     /// The state types its extra arguments need (`State<T>`), by name.
@@ -157,6 +174,8 @@ pub(crate) struct Invocation {
     pub(crate) limit: crate::reply::SizeLimit,
     /// How much memory the decoded options may take.
     pub(crate) budget: crate::budget::Budget,
+    /// Whether a record that does not fit becomes its own error (see `crate::isolate`).
+    pub(crate) isolate: bool,
 }
 
 impl Invocation {

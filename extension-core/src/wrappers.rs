@@ -300,7 +300,7 @@ page_options! {
         #[serde(default)]
         pub pre_map_data: Vec<Value>,
         /// Records after mapping: write these (the response has one element per record here).
-        #[serde(default)]
+        #[serde(default, deserialize_with = "crate::isolate::records")]
         pub post_map_data: Vec<R>,
         /// The import.
         #[serde(rename = "_importId", default, skip_serializing_if = "Option::is_none")]

@@ -22,6 +22,9 @@
 //!                                          // `options: Bound` is a bound on the options type
 //!         records: [field as "wireField"], // the option holding the records when the response
 //!                                          // has one element per record, or `[]`
+//!         misfits: [field as "wireField"], // the option of the user's records when a record
+//!                                          // that does not fit its type becomes that record's
+//!                                          // error (the kind has a slot for it), or `[]`
 //!     },
 //! ]
 //! free_form: [ attribute => Variant { wire: "...", group: Utilities | Chosen }, ... ]
@@ -58,6 +61,7 @@ macro_rules! kinds {
                     options: <R> PreSavePageOptions<R> => PreSavePageOptions,
                     response: <R> PreSavePageResponse<R> => PreSavePageResponse,
                     records: [],
+                    misfits: [data as "data"],
                 },
                 /// A `preMap` hook: `fn(PreMapOptions) -> Result<PreMapResponse, E>`, one `MapResult`
                 /// per record of `options.data` (checked at run time).
@@ -66,6 +70,7 @@ macro_rules! kinds {
                     options: <R> PreMapOptions<R> => PreMapOptions,
                     response: <R> Vec<MapResult<R>> => PreMapResponse,
                     records: [data as "data"],
+                    misfits: [data as "data"],
                 },
                 /// A `postMap` hook: `fn(PostMapOptions) -> Result<PostMapResponse, E>`, one
                 /// `MapResult` per record of `options.post_map_data` (checked at run time).
@@ -74,6 +79,7 @@ macro_rules! kinds {
                     options: <R> PostMapOptions<R> => PostMapOptions,
                     response: <R> Vec<MapResult<R>> => PostMapResponse,
                     records: [post_map_data as "postMapData"],
+                    misfits: [post_map_data as "postMapData"],
                 },
                 /// A `postSubmit` hook: `fn(PostSubmitOptions) -> Result<PostSubmitResponse, E>`, one
                 /// element per element of `options.response_data` (checked at run time).
@@ -82,6 +88,7 @@ macro_rules! kinds {
                     options: <R> PostSubmitOptions<R> => PostSubmitOptions,
                     response: <> Vec<ResponseData> => PostSubmitResponse,
                     records: [response_data as "responseData"],
+                    misfits: [post_map_data as "postMapData"],
                 },
                 /// A `postResponseMap` hook (2.0):
                 /// `fn(PostResponseMapOptions) -> Result<PostResponseMapResponse, E>`, one record per
@@ -91,6 +98,7 @@ macro_rules! kinds {
                     options: <R> PostResponseMapOptions<R> => PostResponseMapOptions,
                     response: <R> Vec<R> => PostResponseMapResponse,
                     records: [post_response_map_data as "postResponseMapData"],
+                    misfits: [],
                 },
                 /// A `postAggregate` hook: `fn(PostAggregateOptions) -> Result<(), E>` (it answers
                 /// nothing).
@@ -99,6 +107,7 @@ macro_rules! kinds {
                     options: <> PostAggregateOptions => PostAggregateOptions,
                     response: <> () => (),
                     records: [],
+                    misfits: [],
                 },
                 /// A wrapper `ping`: `fn(PingOptions) -> Result<PingResponse, E>`.
                 ///
@@ -109,6 +118,7 @@ macro_rules! kinds {
                     options: <> PingOptions => PingOptions,
                     response: <> PingResponse => PingResponse,
                     records: [],
+                    misfits: [],
                 },
                 /// A wrapper `export`, called once per page:
                 /// `fn(ExportOptions<S, R>) -> Result<ExportResponse<S, R>, E>`.
@@ -121,6 +131,7 @@ macro_rules! kinds {
                     options: <S, R> ExportOptions<S, R> => ExportOptions,
                     response: <S, R> ExportResponse<S, R> => ExportResponse, options: TakesState<S>,
                     records: [],
+                    misfits: [],
                 },
                 /// A wrapper `import`: `fn(ImportOptions<R>) -> Result<ImportResponse, E>`, one
                 /// `ImportResult` per record of `options.post_map_data` (checked at run time).
@@ -129,6 +140,7 @@ macro_rules! kinds {
                     options: <R> ImportOptions<R> => ImportOptions,
                     response: <> Vec<ImportResult> => ImportResponse,
                     records: [post_map_data as "postMapData"],
+                    misfits: [post_map_data as "postMapData"],
                 },
                 /// The connector installer (1.0 `installerFunction` on the connector):
                 /// `fn(InstallerOptions) -> Result<(), E>`. Registered in `installer`.
@@ -137,6 +149,7 @@ macro_rules! kinds {
                     options: <> InstallerOptions => InstallerOptions,
                     response: <> () => (),
                     records: [],
+                    misfits: [],
                 },
                 /// An integration installer step (1.0 `installerFunction` of an install step):
                 /// `fn(InstallStepOptions) -> Result<StepsResponse, E>`. Registered in `installer`.
@@ -145,6 +158,7 @@ macro_rules! kinds {
                     options: <> InstallStepOptions => InstallStepOptions,
                     response: <> StepsResponse => StepsResponse,
                     records: [],
+                    misfits: [],
                 },
                 /// The 1.0 connector update (`updateFunction`): `fn(UpdateOptions) -> Result<(), E>`.
                 /// Registered in `installer`. For the 2.0 flat `update`, see `#[update_v2]`.
@@ -153,6 +167,7 @@ macro_rules! kinds {
                     options: <> UpdateOptions => UpdateOptions,
                     response: <> () => (),
                     records: [],
+                    misfits: [],
                 },
                 /// `preUninstall` (1.0): `fn(PreUninstallOptions) -> Result<StepsResponse, E>`.
                 /// Registered in `uninstaller`.
@@ -161,6 +176,7 @@ macro_rules! kinds {
                     options: <> PreUninstallOptions => PreUninstallOptions,
                     response: <> StepsResponse => StepsResponse,
                     records: [],
+                    misfits: [],
                 },
                 /// An integration uninstaller step (1.0 `uninstallerFunction` of an install step):
                 /// `fn(UninstallStepOptions) -> Result<StepsResponse, E>`. Registered in `uninstaller`.
@@ -169,6 +185,7 @@ macro_rules! kinds {
                     options: <> UninstallStepOptions => UninstallStepOptions,
                     response: <> StepsResponse => StepsResponse,
                     records: [],
+                    misfits: [],
                 },
                 /// The connector uninstaller (1.0 `uninstallerFunction` on the connector):
                 /// `fn(UninstallerOptions) -> Result<(), E>`. Registered in `uninstaller`.
@@ -177,6 +194,7 @@ macro_rules! kinds {
                     options: <> UninstallerOptions => UninstallerOptions,
                     response: <> () => (),
                     records: [],
+                    misfits: [],
                 },
                 /// `persistSettings`: `fn(PersistSettingsOptions) -> Result<PersistSettingsResponse, E>`.
                 /// Registered in `settings` (`type: "setting"`).
@@ -185,6 +203,7 @@ macro_rules! kinds {
                     options: <> PersistSettingsOptions => PersistSettingsOptions,
                     response: <> PersistSettingsResponse => PersistSettingsResponse,
                     records: [],
+                    misfits: [],
                 },
                 /// `refreshMetadata`: `fn(RefreshMetadataOptions) -> Result<Value, E>` (the field
                 /// information). Registered in `settings`.
@@ -193,6 +212,7 @@ macro_rules! kinds {
                     options: <> RefreshMetadataOptions => RefreshMetadataOptions,
                     response: <> Value => Value,
                     records: [],
+                    misfits: [],
                 },
                 /// `changeEdition`: `fn(ChangeEditionOptions) -> Result<(), E>`. Registered in
                 /// `settings`; its options carry both the 1.0 and the 2.0 members.
@@ -201,6 +221,7 @@ macro_rules! kinds {
                     options: <> ChangeEditionOptions => ChangeEditionOptions,
                     response: <> () => (),
                     records: [],
+                    misfits: [],
                 },
                 /// `getMappingMetadata`: `fn(MappingMetadataOptions) -> Result<MappingMetadataResponse, E>`
                 /// (import external id → mapping locks). Registered in `settings`; give it the wire name
@@ -211,6 +232,7 @@ macro_rules! kinds {
                     options: <> MappingMetadataOptions => MappingMetadataOptions,
                     response: <> BTreeMap<String, Vec<MappingLock>> => MappingMetadataResponse,
                     records: [],
+                    misfits: [],
                 },
                 /// A 2.0 install or uninstall `step` (flat): `fn(StepOptions) -> Result<(), E>`.
                 step => Step {
@@ -218,6 +240,7 @@ macro_rules! kinds {
                     options: <> StepOptions => StepOptions,
                     response: <> () => (),
                     records: [],
+                    misfits: [],
                 },
                 /// The 2.0 `update` (flat): `fn(UpdateV2Options) -> Result<(), E>`. Named apart from the
                 /// 1.0 connector update (`#[update]`), whose options differ.
@@ -226,6 +249,7 @@ macro_rules! kinds {
                     options: <> UpdateV2Options => UpdateV2Options,
                     response: <> () => (),
                     records: [],
+                    misfits: [],
                 },
                 /// `initChild` (flat): `fn(InitChildOptions) -> Result<Value, E>`, the child
                 /// integration to create.
@@ -234,6 +258,7 @@ macro_rules! kinds {
                     options: <> InitChildOptions => InitChildOptions,
                     response: <> Value => Value,
                     records: [],
+                    misfits: [],
                 },
                 /// `formInit` (flat): `fn(FormInitOptions) -> Result<Value, E>`, the form to render.
                 form_init => FormInit {
@@ -241,6 +266,7 @@ macro_rules! kinds {
                     options: <> FormInitOptions => FormInitOptions,
                     response: <> Value => Value,
                     records: [],
+                    misfits: [],
                 },
                 /// `preSave` (flat): `fn(PreSaveOptions) -> Result<Value, E>`, the resource to save.
                 pre_save => PreSave {
@@ -248,6 +274,7 @@ macro_rules! kinds {
                     options: <> PreSaveOptions => PreSaveOptions,
                     response: <> Value => Value,
                     records: [],
+                    misfits: [],
                 },
             ]
             free_form: [

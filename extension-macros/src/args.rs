@@ -1,5 +1,6 @@
-//! The attribute's arguments: `name = "wireName"` and, for `#[json_function]`,
-//! `group = "hooks"`. Every mistake is collected, not just the first.
+//! The attribute's arguments: `name = "wireName"`, for `#[json_function]` `group = "hooks"`,
+//! and for kinds with a slot for a record's own error `misfits = "fail_page"`. Every mistake
+//! is collected, not just the first.
 
 use crate::kinds::{KindSpec, GROUPS};
 use proc_macro2::{Span, TokenStream};
@@ -13,7 +14,12 @@ pub struct Args {
     pub name: Option<(String, Span)>,
     /// `group = "..."`: the variant name of `Group`.
     pub group: Option<&'static str>,
+    /// `misfits = "fail_page"`: a record that does not fit fails the whole call.
+    pub fail_page: Option<bool>,
 }
+
+/// The values `misfits = "..."` accepts, and whether each fails the page.
+const MISFITS: &[(&str, bool)] = &[("record_errors", false), ("fail_page", true)];
 
 /// Parses `tokens`, pushing every error into `errors`.
 pub fn parse(spec: &KindSpec, tokens: TokenStream, errors: &mut Vec<syn::Error>) -> Args {
@@ -64,11 +70,28 @@ pub fn parse(spec: &KindSpec, tokens: TokenStream, errors: &mut Vec<syn::Error>)
                     args.group = variant.or(args.group);
                     seen
                 }
+                "misfits" if spec.has_misfits => {
+                    let chosen = MISFITS.iter().find(|(v, _)| *v == value.value());
+                    if chosen.is_none() {
+                        errors.push(syn::Error::new(
+                            value.span(),
+                            format!(
+                                "unknown `misfits` value `{}`: expected `record_errors` (the \
+                                 default: a record that does not fit becomes its own error) or \
+                                 `fail_page` (it fails the whole call)",
+                                value.value()
+                            ),
+                        ));
+                    }
+                    let seen = args.fail_page.is_some();
+                    args.fail_page = chosen.map(|(_, fail)| *fail).or(args.fail_page);
+                    seen
+                }
                 _ => {
-                    let accepted = if spec.takes_group {
-                        "`name = \"...\"` and `group = \"...\"`"
-                    } else {
-                        "only `name = \"...\"`"
+                    let accepted = match (spec.takes_group, spec.has_misfits) {
+                        (true, _) => "`name = \"...\"` and `group = \"...\"`",
+                        (false, true) => "`name = \"...\"` and `misfits = \"...\"`",
+                        (false, false) => "only `name = \"...\"`",
                     };
                     errors.push(syn::Error::new(
                         key.span(),
@@ -156,6 +179,32 @@ mod tests {
         assert!(errors[0].contains("not a valid function name"));
         assert!(errors[1].contains("unknown argument `group`"));
         assert!(errors[2].contains("given twice"));
+    }
+
+    #[test]
+    fn misfits_only_where_records_have_their_own_errors() {
+        use crate::kinds::specs::{pre_map, wrapper_ping};
+        let (args, errors) = errors_of(&pre_map, quote!(misfits = "fail_page"));
+        assert!(errors.is_empty(), "{errors:?}");
+        assert_eq!(args.fail_page, Some(true));
+        let (args, _) = errors_of(&pre_map, quote!(misfits = "record_errors"));
+        assert_eq!(args.fail_page, Some(false));
+        let (_, errors) = errors_of(&pre_map, quote!(misfits = "skip"));
+        assert!(
+            errors[0].contains("unknown `misfits` value `skip`"),
+            "{errors:?}"
+        );
+        let (_, errors) = errors_of(
+            &pre_map,
+            quote!(misfits = "fail_page", misfits = "fail_page"),
+        );
+        assert!(errors[0].contains("given twice"), "{errors:?}");
+        let (_, errors) = errors_of(&wrapper_ping, quote!(misfits = "fail_page"));
+        assert!(
+            errors[0].contains("unknown argument `misfits`"),
+            "{errors:?}"
+        );
+        assert!(errors[0].contains("accepts only `name"), "{errors:?}");
     }
 
     #[test]

@@ -163,10 +163,13 @@ fn registration(spec: &KindSpec, args: &Args, sig: &Signature) -> TokenStream {
         &[#(#needs),*],
         #entry
     };
-    let constructor = match group {
+    let mut constructor = match group {
         Some(group) => quote!(#private::grouped::<#kind>(#wire, #group, #rest)),
         None => quote!(#private::typed::<#kind>(#wire, #rest)),
     };
+    if args.fail_page == Some(true) {
+        constructor = quote!(#constructor.failing_whole_page());
+    }
     quote! {
         const _: () = {
             #shim

@@ -11,6 +11,9 @@ pub struct KindSpec {
     pub returns: &'static str,
     /// Whether the function chooses its group (`group = "..."`).
     pub takes_group: bool,
+    /// Whether a record that does not fit the function's record type becomes that record's
+    /// error (`misfits = "..."` chooses).
+    pub has_misfits: bool,
 }
 
 /// Group names a `group = "..."` argument accepts: (module property, `type` spelling, the
@@ -31,6 +34,7 @@ macro_rules! attributes {
                 options: <$($og:ident),*> $options:ty => $shown_options:ty,
                 response: <$($rg:ident),*> $response:ty => $shown_response:ty $(, options: $tie:path)?,
                 records: [$($field:ident as $field_wire:literal)?],
+                misfits: [$($misfit:ident as $misfit_wire:literal)?],
             },
         )*]
         free_form: [$(
@@ -50,6 +54,7 @@ macro_rules! attributes {
                     attr: stringify!($attr),
                     returns: concat!("Result<", stringify!($shown_response), ", E>"),
                     takes_group: false,
+                    has_misfits: false $(|| { let _ = stringify!($misfit); true })?,
                 };
             )*
             $(
@@ -57,6 +62,7 @@ macro_rules! attributes {
                     attr: stringify!($free_attr),
                     returns: "Result<T, E> (`Value`, `()` for no value, `Option<Value>`, or `Json<T>` of any serialisable `T`)",
                     takes_group: super::chooses_group(stringify!($free_group)),
+                    has_misfits: false,
                 };
             )*
         }

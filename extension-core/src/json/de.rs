@@ -49,6 +49,10 @@ impl de::Error for Error {
 /// The name a [`Record`](super::Record) asks for to receive its text instead of a decoded value.
 pub(crate) const RAW: &str = "$extension_core::json::raw";
 
+/// The name a record field's element asks for (`crate::isolate`): when the decode isolates
+/// records, one that does not fit is skipped, not an error.
+pub(crate) const ISOLATED: &str = "$extension_core::json::isolated";
+
 /// An object's members: each name, and its value's byte range.
 pub(crate) type MemberList<'t> = Vec<(Cow<'t, str>, std::ops::Range<usize>)>;
 
@@ -90,6 +94,10 @@ pub(crate) struct Deserializer<'de> {
     budget: u64,
     /// Whether the budget ran out (serde may hide the error itself, in an untagged enum).
     pub(crate) exhausted: bool,
+    /// Whether a record that does not fit is skipped (see [`ISOLATED`]).
+    pub(crate) isolate: bool,
+    /// Whether records are skipped unread (to find an error elsewhere in the options).
+    pub(crate) skip_records: bool,
 }
 
 impl<'de> Deserializer<'de> {
@@ -105,6 +113,8 @@ impl<'de> Deserializer<'de> {
             base,
             budget,
             exhausted: false,
+            isolate: false,
+            skip_records: false,
         }
     }
 
@@ -521,6 +531,31 @@ impl<'de> de::Deserializer<'de> for &mut Deserializer<'de> {
                 return self.broken();
             };
             return visitor.visit_newtype_struct(RawText { text, canonical });
+        }
+        if name == ISOLATED && self.skip_records {
+            self.skip()?;
+            return visitor.visit_unit();
+        }
+        if name == ISOLATED && self.isolate {
+            self.space();
+            let start = self.at;
+            let value = visitor.visit_newtype_struct(&mut *self)?;
+            if crate::isolate::unfit() {
+                // A record that did not fit, its error kept: on past it, from where it began.
+                if self.exhausted {
+                    return Err(Error::exhausted());
+                }
+                self.at = start;
+                let range = self.skip()?;
+                let Some(text) = self.str.get(range) else {
+                    return self.broken();
+                };
+                let text = super::shared_slice(text.as_bytes())
+                    .map(|(bytes, _)| bytes)
+                    .unwrap_or_else(|| bytes::Bytes::copy_from_slice(text.as_bytes()));
+                crate::isolate::skipped(text, self.budget);
+            }
+            return Ok(value);
         }
         visitor.visit_newtype_struct(self)
     }

@@ -81,33 +81,58 @@ impl Drop for SourceGuard {
 }
 
 /// Decodes the value at `range` of a scanned document as `T`; the values built may take
-/// `budget` bytes (an error with [`de::EXHAUSTED`] past it).
+/// `budget` bytes (an error with [`de::EXHAUSTED`] past it). With `isolate`, a record that
+/// does not fit its type is skipped and answered among the misfits (see `crate::isolate`).
 pub(crate) fn decode<T: DeserializeOwned>(
     doc: &Document,
     range: Range<usize>,
     budget: u64,
-) -> Result<T, de::Error> {
+    isolate: bool,
+) -> Result<(T, Vec<crate::isolate::Misfit>), de::Error> {
     let _guard = SourceGuard(SOURCE.with(|s| {
         s.borrow_mut()
             .replace((doc.bytes.clone(), doc.scanned.repeated))
     }));
     let text = doc.text().get(range.clone()).unwrap_or("null");
     let mut de = de::Deserializer::new(text, &doc.scanned, range.start, budget);
-    let value = T::deserialize(&mut de);
+    de.isolate = isolate;
+    let (value, misfits) = if isolate {
+        crate::isolate::collecting(|| T::deserialize(&mut de))
+    } else {
+        (T::deserialize(&mut de), Vec::new())
+    };
     if de.exhausted {
         return Err(de::Error::exhausted());
     }
     let value = value?;
     de.end()?;
-    Ok(value)
+    Ok((value, misfits))
+}
+
+/// Where a record's text (checked by a scan) does not fit `T`: the path inside it and
+/// serde's message; `None` when it fits or the budget runs out first.
+pub(crate) fn misfit_path<T: DeserializeOwned>(
+    text: &[u8],
+    budget: u64,
+) -> Option<(String, String)> {
+    let text = std::str::from_utf8(text).ok()?;
+    let mut de = de::Deserializer::new(text, &record::UNSCANNED, 0, budget);
+    let found = match serde_path_to_error::deserialize::<_, T>(&mut de) {
+        Err(e) => Some((e.path().to_string(), e.into_inner().to_string())),
+        Ok(_) => None,
+    };
+    found.filter(|_| !de.exhausted)
 }
 
 /// Decodes as [`decode`] does, saying where the value did not fit: the path (`data[3].id`,
 /// `.` for the whole value) and serde's message. Only for the error path: it is slower.
+/// With `isolate`, records are skipped (as [`decode`] skips those that do not fit): the
+/// error found is one that failed the call.
 pub(crate) fn decode_path<T: DeserializeOwned>(
     doc: &Document,
     range: Range<usize>,
     budget: u64,
+    isolate: bool,
 ) -> (String, String) {
     let _guard = SourceGuard(SOURCE.with(|s| {
         s.borrow_mut()
@@ -115,6 +140,8 @@ pub(crate) fn decode_path<T: DeserializeOwned>(
     }));
     let text = doc.text().get(range.clone()).unwrap_or("null");
     let mut de = de::Deserializer::new(text, &doc.scanned, range.start, budget);
+    // Not decoded at all: a record's own error, even swallowed, would be the path reported.
+    de.skip_records = isolate;
     match serde_path_to_error::deserialize::<_, T>(&mut de) {
         Err(e) => (e.path().to_string(), e.into_inner().to_string()),
         Ok(_) => (".".to_owned(), "the value does not fit".to_owned()),

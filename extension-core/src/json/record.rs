@@ -99,7 +99,7 @@ impl Name {
 }
 
 /// An empty scan: a record's text is read without the document's tables (they are small).
-static UNSCANNED: Scanned = Scanned {
+pub(super) static UNSCANNED: Scanned = Scanned {
     values: 0,
     depth: 0,
     noncanonical: None,
@@ -182,6 +182,12 @@ impl Record {
                 ..Record::default()
             }
         }
+    }
+
+    /// A record from text of a body a scan checked, as it was sent (`text` a slice of it):
+    /// written back as `JSON.stringify` would write it.
+    pub(crate) fn from_sent(text: Bytes) -> Self {
+        Record::from_text(text, false, true)
     }
 
     /// The record's text.

@@ -12,7 +12,7 @@ fn doc(text: &str) -> std::sync::Arc<Document> {
 
 fn read<T: serde::de::DeserializeOwned>(text: &str) -> Result<T, super::de::Error> {
     let doc = doc(text);
-    decode(&doc, 0..text.len(), u64::MAX)
+    decode(&doc, 0..text.len(), u64::MAX, false).map(|(value, _)| value)
 }
 
 /// What our encoder writes for a value.
@@ -239,7 +239,7 @@ fn decoded_values_are_charged_against_the_budget_whatever_the_shape() {
     }
     let within = |text: &str, budget: u64| {
         let doc = doc(text);
-        match decode::<Page>(&doc, 0..text.len(), budget) {
+        match decode::<Page>(&doc, 0..text.len(), budget, false) {
             Ok(_) => true,
             Err(e) if e.is_exhausted() => false,
             Err(e) => panic!("{e}"),
@@ -269,7 +269,9 @@ fn decoded_values_are_charged_against_the_budget_whatever_the_shape() {
         Anything(Value),
     }
     let doc = doc(&tiny);
-    let e = decode::<Either>(&doc, 0..tiny.len(), 4096).err().unwrap();
+    let e = decode::<Either>(&doc, 0..tiny.len(), 4096, false)
+        .err()
+        .unwrap();
     assert!(e.is_exhausted());
 }
 

@@ -11,3 +11,14 @@ fn g(_options: Value) -> Result<(), ExtensionError> {
 }
 
 fn main() {}
+
+// Only kinds whose response has a slot for a record's own error choose what a misfit does.
+#[post_response_map(misfits = "fail_page")]
+fn h(options: PostResponseMapOptions) -> Result<PostResponseMapResponse, ExtensionError> {
+    Ok(options.post_response_map_data)
+}
+
+#[pre_map(misfits = "skip")]
+fn i(options: PreMapOptions) -> Result<PreMapResponse, ExtensionError> {
+    Ok(options.data.into_iter().map(MapResult::keep).collect())
+}
