@@ -109,6 +109,8 @@ hook_options! {
     #[serde(rename_all = "camelCase", bound = "R: RecordType")]
     pub struct PreSavePageOptions<R = Record> {
         /// The page of records.
+        /// A record that does not fit `R` is not here: it is answered with its own error
+        /// (`misfits = "fail_page"` on the attribute fails the call instead).
         #[serde(default, deserialize_with = "crate::isolate::records")]
         pub data: Vec<R>,
         /// Errors collected so far for the page.
@@ -248,6 +250,8 @@ hook_options! {
     #[serde(rename_all = "camelCase", bound = "R: RecordType")]
     pub struct PreMapOptions<R = Record> {
         /// Records before mapping.
+        /// A record that does not fit `R` is not here: it is answered with its own error
+        /// (`misfits = "fail_page"` on the attribute fails the call instead).
         #[serde(default, deserialize_with = "crate::isolate::records")]
         pub data: Vec<R>,
     }
@@ -264,6 +268,8 @@ hook_options! {
         #[serde(default)]
         pub pre_map_data: Vec<Value>,
         /// Records after mapping (the response has one element per record here).
+        /// A record that does not fit `R` is not here: it is answered with its own error
+        /// (`misfits = "fail_page"` on the attribute fails the call instead).
         #[serde(default, deserialize_with = "crate::isolate::records")]
         pub post_map_data: Vec<R>,
     }
@@ -315,6 +321,8 @@ hook_options! {
         #[serde(default)]
         pub pre_map_data: Vec<Value>,
         /// Records after mapping, as sent to the application.
+        /// A record that does not fit `R` is not here: it is answered with its own error
+        /// (`misfits = "fail_page"` on the attribute fails the call instead).
         #[serde(default, deserialize_with = "crate::isolate::records")]
         pub post_map_data: Vec<R>,
         /// The application's answer per record (the response has one element per record here).

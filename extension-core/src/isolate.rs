@@ -21,6 +21,7 @@ use crate::types::RecordError;
 use crate::wrappers::{ImportOptions, ImportResult};
 use bytes::Bytes;
 use serde::de::{DeserializeOwned, DeserializeSeed, Deserializer, SeqAccess, Visitor};
+use serde_json::Value;
 use std::cell::RefCell;
 use std::fmt;
 use std::marker::PhantomData;
@@ -130,9 +131,14 @@ pub(crate) fn skipped(text: Bytes, budget: u64) {
 
 /// Reads a record field: every element when our decoder isolates records, else as a
 /// `Vec<R>` reads (the first element that does not fit fails the decode).
-pub(crate) fn records<'de, D: Deserializer<'de>, R: DeserializeOwned>(
+pub(crate) fn records<'de, D: Deserializer<'de>, R: DeserializeOwned + 'static>(
     deserializer: D,
 ) -> Result<Vec<R>, D::Error> {
+    use std::any::TypeId;
+    // `Record` and `Value` take any record: read as any vector is, at no cost at all.
+    if TypeId::of::<R>() == TypeId::of::<Record>() || TypeId::of::<R>() == TypeId::of::<Value>() {
+        return <Vec<R> as serde::Deserialize>::deserialize(deserializer);
+    }
     deserializer.deserialize_seq(Records(PhantomData))
 }
 

@@ -300,6 +300,8 @@ page_options! {
         #[serde(default)]
         pub pre_map_data: Vec<Value>,
         /// Records after mapping: write these (the response has one element per record here).
+        /// A record that does not fit `R` is not here: it is answered with its own error
+        /// (`misfits = "fail_page"` on the attribute fails the call instead).
         #[serde(default, deserialize_with = "crate::isolate::records")]
         pub post_map_data: Vec<R>,
         /// The import.

@@ -6,7 +6,9 @@ mod common;
 
 use common::client::{raise_open_files, request, Client, Response};
 use extension_core::hosts::http::{spawn, HttpConfig, Running, Stopped};
-use extension_core::prelude::{json_function, ExtensionError};
+use extension_core::prelude::{
+    json_function, pre_map, ExtensionError, MapResult, PreMapOptions, PreMapResponse,
+};
 use extension_core::serde_json::{json, Value};
 use extension_core::{Configuration, Dispatcher};
 
@@ -40,6 +42,17 @@ async fn start_then_sleep(options: Value) -> Result<Value, ExtensionError> {
 }
 
 /// Waits until `done` holds, failing the test after `limit`.
+#[derive(serde::Serialize, serde::Deserialize)]
+struct Order {
+    id: String,
+    total: i64,
+}
+
+#[pre_map(name = "typedOrders")]
+fn typed_orders(options: PreMapOptions<Order>) -> Result<PreMapResponse<Order>, ExtensionError> {
+    Ok(options.data.into_iter().map(MapResult::keep).collect())
+}
+
 fn wait_until(limit: Duration, what: &str, mut done: impl FnMut() -> bool) {
     let deadline = Instant::now() + limit;
     while !done() {
@@ -294,6 +307,19 @@ fn results_and_failures_on_the_wire() {
     assert_eq!(
         r.json(),
         json!({"errors": [{"code": "response_size_exceeded", "message": "response stream exceeded limit of 4 bytes."}]})
+    );
+    // A record that does not fit the function's record type is that record's error.
+    let r = call(
+        &server,
+        &hook(
+            "typedOrders",
+            json!({"data": [{"id": "a", "total": 1}, {"id": "b"}]}),
+        ),
+    );
+    assert_eq!(r.status, 200);
+    assert_eq!(
+        r.body,
+        r#"[{"data":{"id":"a","total":1}},{"errors":[{"code":"invalid_record","message":"Invalid record for typedOrders (preMap): field `data[1]`: missing field `total`."}]}]"#
     );
     // The request's traceId and _reqId are overwritten by the host, never used for dispatch.
     let r = request(server.addr, "POST", "/function", &[AUTH, JSON, ("traceid", "trace-1")],

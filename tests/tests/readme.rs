@@ -138,3 +138,39 @@ fn the_readmes_examples_are_the_files_ci_builds_and_tests() {
         std::fs::write(&path, readme).unwrap();
     }
 }
+
+/// The README's table of what a record that does not fit does, per kind, says "own error"
+/// for exactly the kinds the kinds table gives a slot for one (`misfits`), with their
+/// record option, and lists the others that take records as failing the call.
+#[test]
+fn the_readme_says_which_kinds_answer_a_misfit_record_with_its_own_error() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../README.md");
+    let readme = std::fs::read_to_string(path).unwrap();
+    let start = readme.find("<!-- misfits:").expect("a misfits table");
+    let end = readme[start..].find("<!-- end of misfits -->").unwrap() + start;
+    let rows: Vec<(String, String, bool)> = readme[start..end]
+        .lines()
+        .filter_map(|line| {
+            let cells: Vec<&str> = line.trim().split(" | ").collect();
+            let attr = cells.first()?.strip_prefix("| `#[")?.strip_suffix("]`")?;
+            let field = cells.get(1)?.trim_matches('`').split('`').next()?;
+            Some((
+                attr.to_owned(),
+                field.to_owned(),
+                cells.get(2)?.starts_with("own error"),
+            ))
+        })
+        .collect();
+    for kind in FunctionKind::ALL {
+        let row = rows.iter().find(|(attr, ..)| attr == kind.attribute());
+        match (kind.misfits_field(), row) {
+            (Some(field), Some((_, shown, true))) => assert_eq!(field, shown, "{kind}"),
+            (None, Some((_, _, own))) => assert!(!own, "{kind} has no slot for a record's error"),
+            (None, None) => assert!(
+                kind.record_field().is_none() || kind.is_free_form(),
+                "{kind} takes records: the README must say what a misfit does"
+            ),
+            (Some(_), _) => panic!("the README must list {kind} as answering its own error"),
+        }
+    }
+}

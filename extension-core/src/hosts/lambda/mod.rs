@@ -250,6 +250,54 @@ mod tests {
         assert_eq!(answer.unwrap_err().errors[0].code, "options_too_large");
     }
 
+    #[derive(serde::Serialize, serde::Deserialize)]
+    struct Order {
+        id: String,
+        total: i64,
+    }
+
+    #[crate::pre_map(name = "lambdaOrders")]
+    fn lambda_orders(
+        options: crate::hooks::PreMapOptions<Order>,
+    ) -> Result<crate::hooks::PreMapResponse<Order>, crate::ExtensionError> {
+        Ok(options
+            .data
+            .into_iter()
+            .map(crate::hooks::MapResult::keep)
+            .collect())
+    }
+
+    /// A record that does not fit the function's record type is that record's error on Lambda
+    /// as over HTTP: the event is the options, the answer has one element per record.
+    #[test]
+    fn a_misfit_record_is_its_own_error() {
+        let dispatcher = Ok(crate::Dispatcher::new(crate::Configuration::diy()).unwrap());
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        let answer = runtime.block_on(handle(
+            &dispatcher,
+            Invocation {
+                request_id: "r".into(),
+                client_context: Some(Bytes::from_static(
+                    br#"{"diy":true,"type":"hook","function":"lambdaOrders"}"#,
+                )),
+                event: Bytes::from_static(
+                    br#"{"data":[{"id":"a","total":1},{"id":"b","total":1.5}]}"#,
+                ),
+                deadline: None,
+            },
+        ));
+        let Ok(Reply::Json(body)) = answer else {
+            panic!("an answer")
+        };
+        assert_eq!(
+            std::str::from_utf8(&body).unwrap(),
+            r#"[{"data":{"id":"a","total":1}},{"errors":[{"code":"invalid_record","message":"Invalid record for lambdaOrders (preMap): field `data[1].total`: invalid type: floating point `1.5`, expected i64."}]}]"#
+        );
+    }
+
     #[test]
     fn errors_are_posted_as_section_7_4_says() {
         let (body, error_type) =
