@@ -3,13 +3,13 @@
 //! the response, at its index, in the slot its kind has for it (the `misfits` column of the
 //! kinds table; README "Records that do not fit").
 //!
-//! How: the record fields of the options types read their elements through [`records`],
+//! How: the record fields of the options types read their elements through `records`,
 //! whose elements our decoder tries one by one when the call isolates them (a decode of any
 //! other deserializer fails as a whole, as before). A record that does not fit is skipped and
 //! noted here, with its text; the call takes the aligned elements of the other arrays
 //! (`preMapData[i]`, `responseData[i]`, `files[i]`) out of the options
-//! ([`SetAside::set_aside`]) and puts the record's error back in the response
-//! ([`PutBack::put_back`]).
+//! (`SetAside::set_aside`) and puts the record's error back in the response
+//! (`PutBack::put_back`).
 
 use crate::error::ErrorItem;
 use crate::hooks::{
