@@ -313,3 +313,14 @@ fn options_that_are_not_records_still_fail_the_call() {
     assert_eq!(failed.1[0].0, "invalid_field");
     assert!(failed.1[0].1.contains("_importId"), "{:?}", failed.1);
 }
+
+#[test]
+fn a_page_of_millions_of_tiny_misfits_is_refused_not_answered() {
+    let ones = vec!["1"; 200_000].join(",");
+    let body = request("hook", "typedPreMap", &format!(r#"{{"data":[{ones}]}}"#));
+    let failed = call_text(&diy(), &body).unwrap_err();
+    assert_eq!(
+        (failed.0, failed.1[0].0.as_str()),
+        (422, "options_too_large")
+    );
+}

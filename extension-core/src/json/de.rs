@@ -70,6 +70,11 @@ mod cost {
     /// the table's growth.
     pub(super) const MEMBER: u64 = 64;
 
+    /// A record that did not fit its type (`crate::isolate`): its error, kept until the
+    /// answer is written (path, messages, the error element), so that a page of millions of
+    /// tiny misfits is refused rather than answered with millions of errors.
+    pub(super) const MISFIT: u64 = 1024;
+
     /// A value of type `T` held in a container: three times its size, for a vector that
     /// doubles holds the old and the new block while it grows.
     pub(super) const fn slot<T>() -> u64 {
@@ -545,6 +550,7 @@ impl<'de> de::Deserializer<'de> for &mut Deserializer<'de> {
                 if self.exhausted {
                     return Err(Error::exhausted());
                 }
+                self.charge(cost::MISFIT)?;
                 self.at = start;
                 let range = self.skip()?;
                 let Some(text) = self.str.get(range) else {
