@@ -106,7 +106,9 @@ fn decode<K: Kind, O: OptionsFor<K, K::Options>>(
     invocation: &Invocation,
 ) -> Result<(O, Expect), Failure> {
     let (text, function) = (&invocation.options, invocation.name);
-    let isolate = K::MISFITS.is_some() && invocation.isolate;
+    // Set from the registration: the kind has a slot for a record's error, and the function
+    // did not choose `misfits = "fail_page"`.
+    let isolate = invocation.isolate;
     let decoded = match isolate {
         true => text.decode_isolating::<O>(invocation.budget.bytes),
         false => text
@@ -145,40 +147,44 @@ fn set_aside<K: Kind, O: OptionsFor<K, K::Options>>(
     mut misfits: Vec<Misfit>,
     invocation: &Invocation,
 ) -> Result<(Vec<Misfit>, Aside), Failure> {
-    let field = K::MISFITS.unwrap_or("data");
-    for misfit in &mut misfits {
+    let field = K::KIND.misfits_field().unwrap_or("data");
+    let path_of = |misfit: &Misfit| {
         let inner = match misfit.path.as_str() {
             "." => String::new(),
             path if path.starts_with('[') => path.to_owned(),
             path => format!(".{path}"),
         };
-        let path = format!("{field}[{}]{inner}", misfit.index);
-        misfit.message = format!(
-            "Invalid record for {}{}: field `{path}`: {}.",
-            invocation.name,
-            kind_text::<K>(),
-            strip_location(&misfit.detail)
-        );
-    }
+        format!("field `{field}[{}]{inner}`", misfit.index)
+    };
     let indexes: Vec<usize> = misfits.iter().map(|m| m.index).collect();
-    match options.set_aside(&indexes) {
-        Some(aside) => Ok((misfits, aside)),
-        None => Err(Failure::single(
+    let Some(aside) = options.set_aside(&indexes) else {
+        let first = &misfits[0];
+        let detail = format!(
+            "{} (the arrays that go with `{field}` do not have one element per record, so it \
+             cannot be answered alone)",
+            strip_location(&first.detail)
+        );
+        return Err(Failure::single(
             "invalid_field",
-            misfits[0]
-                .message
-                .replacen("Invalid record", "Invalid options", 1),
-        )),
+            not_fitting::<K>("options", invocation.name, &path_of(first), &detail),
+        ));
+    };
+    for misfit in &mut misfits {
+        let detail = strip_location(&misfit.detail).to_owned();
+        misfit.message = not_fitting::<K>("record", invocation.name, &path_of(misfit), &detail);
     }
+    Ok((misfits, aside))
 }
 
-/// ` (preMap)`: the kind, for messages; nothing for `#[json_function]`.
-fn kind_text<K: Kind>() -> String {
-    if K::KIND == crate::FunctionKind::JsonFunction {
+/// `Invalid options for tag (preMap): field `data[3].id`: invalid type: ...`: what did not
+/// fit (`what`: options or record), where and why.
+fn not_fitting<K: Kind>(what: &str, function: &str, place: &str, detail: &str) -> String {
+    let kind = if K::KIND == crate::FunctionKind::JsonFunction {
         String::new()
     } else {
         format!(" ({})", K::KIND.wire_name())
-    }
+    };
+    format!("Invalid {what} for {function}{kind}: {place}: {detail}.")
 }
 
 /// Decodes again, this time tracking the path, to say which field did not fit. Only runs on
@@ -190,8 +196,6 @@ fn options_failure<K: Kind, O: DeserializeOwned>(
     isolate: bool,
 ) -> Failure {
     let (path, detail) = text.misfit::<O>(budget, isolate);
-    let detail = strip_location(&detail);
-    let kind = kind_text::<K>();
     let place = if path == "." {
         "the options".to_owned()
     } else {
@@ -199,7 +203,7 @@ fn options_failure<K: Kind, O: DeserializeOwned>(
     };
     Failure::single(
         "invalid_field",
-        format!("Invalid options for {function}{kind}: {place}: {detail}."),
+        not_fitting::<K>("options", function, &place, strip_location(&detail)),
     )
 }
 

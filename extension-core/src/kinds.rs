@@ -33,10 +33,6 @@ pub trait Kind: 'static {
     type Options;
     /// The response type, as shown in messages.
     type Response;
-    /// The option of the function's records, as named on the wire, when a record that does
-    /// not fit the function's record type becomes that record's error (the kind's response
-    /// has a slot for it); `None` when it fails the call.
-    const MISFITS: Option<&'static str> = None;
 }
 
 /// The options type of a kind. `Expected` is the kind's options type, shown in the message.
@@ -52,7 +48,7 @@ pub trait OptionsFor<K, Expected>: DeserializeOwned + Send + 'static {
         None
     }
 
-    /// For kinds with [`Kind::MISFITS`]: takes the elements aligned with records that did not
+    /// For kinds with [`FunctionKind::misfits_field`]: takes the elements aligned with records that did not
     /// fit (at `misfits`, indexes as sent) out of the other arrays; `None` when the records
     /// cannot be answered one by one.
     #[doc(hidden)]
@@ -78,7 +74,7 @@ pub trait ResponseFor<K, Expected, O>: Send + 'static {
     /// Encodes the response: its compact JSON (at most `limit` long), or no value.
     fn encode(&self, limit: &SizeLimit) -> Result<Reply, Failure>;
 
-    /// For kinds with [`Kind::MISFITS`]: puts the errors of records that did not fit in.
+    /// For kinds with [`FunctionKind::misfits_field`]: puts the errors of records that did not fit in.
     #[doc(hidden)]
     fn put_back(&mut self, _misfits: Vec<crate::isolate::Misfit>, _aside: crate::isolate::Aside) {}
 }
@@ -361,7 +357,6 @@ macro_rules! define_kinds {
                 const KIND: FunctionKind = FunctionKind::$variant;
                 type Options = $shown_options;
                 type Response = $shown_response;
-                const MISFITS: Option<&'static str> = records_wire!($($misfit_wire)?);
             }
 
             untied_options!([$($tie)?] $options, <$($og),*>);

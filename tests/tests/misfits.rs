@@ -222,6 +222,12 @@ fn post_submit_answers_the_misfit_entry_as_it_came_with_the_error_added() {
     );
     let failed = call_text(&diy(), &short).unwrap_err();
     assert_eq!(failed.1[0].0, "invalid_field");
+    assert!(
+        failed.1[0].1.starts_with("Invalid options for typedPostSubmit (postSubmit): field `postMapData[1].total`: ")
+            && failed.1[0].1.ends_with("(the arrays that go with `postMapData` do not have one element per record, so it cannot be answered alone)."),
+        "{:?}",
+        failed.1
+    );
 }
 
 #[test]
