@@ -7,7 +7,7 @@
 
 use crate::json::Record;
 use crate::time::ExportTime;
-use crate::types::{BearerToken, Extra, RecordError, RecordId, RecordType};
+use crate::types::{BearerToken, Extra, MemberOrder, RecordError, RecordId, RecordType};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
@@ -276,37 +276,69 @@ hook_options! {
     on import
 }
 
-/// What the import application answered for one record (postSubmit / postResponseMap).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+/// What the import application answered for one record (postSubmit / postResponseMap). An
+/// entry echoed goes back with its members in the order they came, unknown ones included.
+#[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-#[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "schema", schemars(rename_all = "camelCase"))]
 pub struct ResponseData {
     /// 200 success, 422 data error, 401/403 connection offline.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "schema",
+        schemars(default, skip_serializing_if = "Option::is_none")
+    )]
     pub status_code: Option<u16>,
     /// Errors for the record (always written: integrator.io sends `errors: []` for a record
     /// without any, and the entry goes back as it came).
-    #[serde(default)]
+    #[cfg_attr(feature = "schema", schemars(default))]
     pub errors: Vec<RecordError>,
     /// The record was filtered or skipped.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "schema",
+        schemars(default, skip_serializing_if = "Option::is_none")
+    )]
     pub ignored: Option<bool>,
     /// Id the import application returned, a string or a number as it came.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "schema",
+        schemars(default, skip_serializing_if = "Option::is_none")
+    )]
     pub id: Option<RecordId>,
     /// The import application's full response for the record.
-    #[serde(rename = "_json", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "schema",
+        schemars(rename = "_json", default, skip_serializing_if = "Option::is_none")
+    )]
     pub json: Option<Value>,
     /// Link to the record in the target application (errored records, when available).
-    #[serde(rename = "dataURI", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "schema",
+        schemars(rename = "dataURI", default, skip_serializing_if = "Option::is_none")
+    )]
     pub data_uri: Option<String>,
     /// Records an export returned (postResponseMap on exports).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "schema",
+        schemars(default, skip_serializing_if = "Option::is_none")
+    )]
     pub data: Option<Value>,
     /// Members the documentation does not list.
-    #[serde(flatten)]
+    #[cfg_attr(feature = "schema", schemars(flatten))]
     pub extra: Extra,
+    /// The order the members came in (none for an entry built in code).
+    #[cfg_attr(feature = "schema", schemars(skip))]
+    pub order: MemberOrder,
 }
+
+crate::members::echoed_members!(ResponseData, "a responseData entry" {
+    0 => status_code: "statusCode", skip if Option::is_none;
+    1 => errors: "errors";
+    2 => ignored: "ignored", skip if Option::is_none;
+    3 => id: "id", skip if Option::is_none;
+    4 => json: "_json", skip if Option::is_none;
+    5 => data_uri: "dataURI", skip if Option::is_none;
+    6 => data: "data", skip if Option::is_none;
+});
 
 /// Response of a postSubmit hook: the `responseData` array, one element per record.
 pub type PostSubmitResponse = Vec<ResponseData>;

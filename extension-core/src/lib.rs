@@ -48,6 +48,7 @@ pub mod isolate;
 pub(crate) mod js;
 mod json;
 mod kinds;
+mod members;
 pub mod protocol;
 mod registration;
 mod registry;

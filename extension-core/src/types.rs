@@ -5,6 +5,8 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 use std::fmt;
 
+pub use crate::members::MemberOrder;
+
 /// A record type: what a page's `data` array holds. [`Record`](crate::Record) by default;
 /// `serde_json::Value` and any serde type of your own work too.
 #[diagnostic::on_unimplemented(
@@ -167,28 +169,51 @@ impl PartialEq<&str> for RecordId {
 }
 
 /// An error attached to a record or a page: `{code, message, source}` (plus `retryDataKey`
-/// on preSavePage errors). Unknown members are kept.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+/// on preSavePage errors). Unknown members are kept, and an error echoed goes back with its
+/// members in the order they came.
+#[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-#[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "schema", schemars(rename_all = "camelCase"))]
 pub struct RecordError {
     /// Machine-readable code (not written when empty: an error that came without one goes
     /// back without one).
-    #[serde(default, skip_serializing_if = "String::is_empty")]
+    #[cfg_attr(
+        feature = "schema",
+        schemars(default, skip_serializing_if = "String::is_empty")
+    )]
     pub code: String,
     /// Human-readable message (not written when empty, as `code`).
-    #[serde(default, skip_serializing_if = "String::is_empty")]
+    #[cfg_attr(
+        feature = "schema",
+        schemars(default, skip_serializing_if = "String::is_empty")
+    )]
     pub message: String,
     /// Where the error comes from (for example the application's name).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "schema",
+        schemars(default, skip_serializing_if = "Option::is_none")
+    )]
     pub source: Option<String>,
     /// Key into the page's `retryData` for the record this error belongs to.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "schema",
+        schemars(default, skip_serializing_if = "Option::is_none")
+    )]
     pub retry_data_key: Option<String>,
     /// Members the documentation does not list.
-    #[serde(flatten)]
+    #[cfg_attr(feature = "schema", schemars(flatten))]
     pub extra: Extra,
+    /// The order the members came in (none for an error built in code).
+    #[cfg_attr(feature = "schema", schemars(skip))]
+    pub order: MemberOrder,
 }
+
+crate::members::echoed_members!(RecordError, "an error object" {
+    0 => code: "code", skip if String::is_empty;
+    1 => message: "message", skip if String::is_empty;
+    2 => source: "source", skip if Option::is_none;
+    3 => retry_data_key: "retryDataKey", skip if Option::is_none;
+});
 
 impl RecordError {
     /// An error with a code and a message.

@@ -7,7 +7,8 @@ mod common;
 use common::client::{raise_open_files, request, Client, Response};
 use extension_core::hosts::http::{spawn, HttpConfig, Running, Stopped};
 use extension_core::prelude::{
-    json_function, pre_map, ExtensionError, MapResult, PreMapOptions, PreMapResponse,
+    json_function, post_submit, pre_map, ExtensionError, MapResult, PostSubmitOptions,
+    PostSubmitResponse, PreMapOptions, PreMapResponse,
 };
 use extension_core::serde_json::{json, Value};
 use extension_core::{Configuration, Dispatcher};
@@ -51,6 +52,11 @@ struct Order {
 #[pre_map(name = "typedOrders")]
 fn typed_orders(options: PreMapOptions<Order>) -> Result<PreMapResponse<Order>, ExtensionError> {
     Ok(options.data.into_iter().map(MapResult::keep).collect())
+}
+
+#[post_submit(name = "echoEntries")]
+fn echo_entries(options: PostSubmitOptions) -> Result<PostSubmitResponse, ExtensionError> {
+    Ok(options.response_data)
 }
 
 fn wait_until(limit: Duration, what: &str, mut done: impl FnMut() -> bool) {
@@ -321,6 +327,17 @@ fn results_and_failures_on_the_wire() {
         r.body,
         r#"[{"data":{"id":"a","total":1}},{"errors":[{"code":"invalid_record","message":"Invalid record for typedOrders (preMap): field `data[1]`: missing field `total`."}]}]"#
     );
+    // Typed entries echoed go back with their members as they came.
+    let entries =
+        r#"[{"id":7,"x":{"b":1,"a":2},"errors":[{"message":"m","code":"c"}],"statusCode":422}]"#;
+    let r = call(
+        &server,
+        &hook(
+            "echoEntries",
+            json!({"postMapData": [{}], "responseData": extension_core::serde_json::from_str::<Value>(entries).unwrap()}),
+        ),
+    );
+    assert_eq!(r.body, entries);
     // The request's traceId and _reqId are overwritten by the host, never used for dispatch.
     let r = request(server.addr, "POST", "/function", &[AUTH, JSON, ("traceid", "trace-1")],
         json!({"diy": true, "function": "doSomething", "options": {"a": 1}, "traceId": "x", "_reqId": "y"}).to_string().as_bytes());

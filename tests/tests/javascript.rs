@@ -64,3 +64,61 @@ fn errors_without_a_message_go_back_without_one() {
         )
     );
 }
+
+#[post_submit(name = "flagResponses")]
+fn flag_responses(options: PostSubmitOptions) -> Result<PostSubmitResponse, ExtensionError> {
+    Ok(options
+        .response_data
+        .into_iter()
+        .map(|mut entry| {
+            entry.ignored = Some(false);
+            entry.extra.remove("drop");
+            entry
+                .errors
+                .push(RecordError::new("added", "by the function"));
+            entry
+        })
+        .collect())
+}
+
+#[test]
+fn typed_members_go_back_in_the_order_they_came() {
+    let entries = r#"[{"id":42,"zz":{"b":1,"a":2},"errors":[{"source":"s","x":1,"message":"m","code":"c"}],"statusCode":422,"_json":{"b":2},"dataURI":"u"},{"errors":[],"statusCode":200}]"#;
+    let body = format!(
+        r#"{{"diy":true,"type":"hook","function":"echoResponseData","options":{{"responseData":{entries},"postMapData":[{{}},{{}}]}}}}"#
+    );
+    assert_eq!(call_raw(&diy(), &body).as_deref(), Some(entries));
+    let errors = r#"[{"retryDataKey":"k","y":null,"source":"s","message":"m","code":"c"},{"z":[],"message":"only"}]"#;
+    let body = format!(
+        r#"{{"diy":true,"type":"hook","function":"echoPage","options":{{"data":[{{"a":1}}],"errors":{errors}}}}}"#
+    );
+    assert_eq!(
+        call_raw(&diy(), &body),
+        Some(format!(r#"{{"data":[{{"a":1}}],"errors":{errors}}}"#))
+    );
+}
+
+#[test]
+fn a_repeated_member_keeps_its_first_place_and_last_value_as_json_parse_does() {
+    let body = r#"{"diy":true,"type":"hook","function":"echoPage","options":{"data":[],"errors":[{"x":1,"code":"a","message":"m","code":"b","x":2}]}}"#;
+    assert_eq!(
+        call_raw(&diy(), body).as_deref(),
+        Some(r#"{"data":[],"errors":[{"x":2,"code":"b","message":"m"}]}"#)
+    );
+}
+
+#[test]
+fn members_a_function_sets_go_after_those_that_came_and_removed_ones_leave() {
+    let entries = r#"[{"id":"a","drop":1,"keep":2,"statusCode":200},{"ignored":true,"errors":[{"code":"x"}],"id":"b"}]"#;
+    let body = format!(
+        r#"{{"diy":true,"type":"hook","function":"flagResponses","options":{{"responseData":{entries},"postMapData":[{{}},{{}}]}}}}"#
+    );
+    // As JavaScript: `entry.ignored = false` on an entry without it appends the member, on
+    // one with it changes it in place; `delete entry.drop` removes it.
+    assert_eq!(
+        call_raw(&diy(), &body).as_deref(),
+        Some(
+            r#"[{"id":"a","keep":2,"statusCode":200,"errors":[{"code":"added","message":"by the function"}],"ignored":false},{"ignored":false,"errors":[{"code":"x"},{"code":"added","message":"by the function"}],"id":"b"}]"#
+        )
+    );
+}

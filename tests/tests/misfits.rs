@@ -199,7 +199,7 @@ fn post_submit_answers_the_misfit_entry_as_it_came_with_the_error_added() {
         &format!(r#"{{"postMapData":{ORDERS},"responseData":{entries}}}"#),
     );
     let expected = format!(
-        r#"[{{"statusCode":200,"errors":[],"id":"a"}},{{"statusCode":200,"errors":[{{"code":"c","message":"m"}},{}],"id":"y","_json":{{"k":1}}}},{{"statusCode":422,"errors":[],"id":"c"}},{{"statusCode":200,"errors":[{}]}}]"#,
+        r#"[{{"statusCode":200,"id":"a","errors":[]}},{{"statusCode":200,"errors":[{{"code":"c","message":"m"}},{}],"id":"y","_json":{{"k":1}}}},{{"statusCode":422,"id":"c","errors":[]}},{{"statusCode":200,"errors":[{}]}}]"#,
         error(
             "typedPostSubmit",
             "postSubmit",

@@ -269,8 +269,15 @@ mod tests {
 
     /// A record that does not fit the function's record type is that record's error on Lambda
     /// as over HTTP: the event is the options, the answer has one element per record.
-    #[test]
-    fn a_misfit_record_is_its_own_error() {
+    #[crate::post_submit(name = "lambdaEntries")]
+    fn lambda_entries(
+        options: crate::hooks::PostSubmitOptions,
+    ) -> Result<crate::hooks::PostSubmitResponse, crate::ExtensionError> {
+        Ok(options.response_data)
+    }
+
+    /// What `function` answers to `event` through the Lambda host.
+    fn answer(function: &str, event: &'static str) -> String {
         let dispatcher = Ok(crate::Dispatcher::new(crate::Configuration::diy()).unwrap());
         let runtime = tokio::runtime::Builder::new_current_thread()
             .enable_all()
@@ -280,21 +287,38 @@ mod tests {
             &dispatcher,
             Invocation {
                 request_id: "r".into(),
-                client_context: Some(Bytes::from_static(
-                    br#"{"diy":true,"type":"hook","function":"lambdaOrders"}"#,
-                )),
-                event: Bytes::from_static(
-                    br#"{"data":[{"id":"a","total":1},{"id":"b","total":1.5}]}"#,
-                ),
+                client_context: Some(Bytes::from(format!(
+                    r#"{{"diy":true,"type":"hook","function":"{function}"}}"#
+                ))),
+                event: Bytes::from_static(event.as_bytes()),
                 deadline: None,
             },
         ));
         let Ok(Reply::Json(body)) = answer else {
             panic!("an answer")
         };
+        String::from_utf8(body.to_vec()).unwrap()
+    }
+
+    #[test]
+    fn a_misfit_record_is_its_own_error() {
         assert_eq!(
-            std::str::from_utf8(&body).unwrap(),
+            answer(
+                "lambdaOrders",
+                r#"{"data":[{"id":"a","total":1},{"id":"b","total":1.5}]}"#
+            ),
             r#"[{"data":{"id":"a","total":1}},{"errors":[{"code":"invalid_record","message":"Invalid record for lambdaOrders (preMap): field `data[1].total`: invalid type: floating point `1.5`, expected i64."}]}]"#
+        );
+    }
+
+    #[test]
+    fn typed_entries_echoed_keep_their_members_order() {
+        assert_eq!(
+            answer(
+                "lambdaEntries",
+                r#"{"postMapData":[{}],"responseData":[{"id":7,"x":1,"errors":[{"message":"m","code":"c"}],"statusCode":422}]}"#
+            ),
+            r#"[{"id":7,"x":1,"errors":[{"message":"m","code":"c"}],"statusCode":422}]"#
         );
     }
 
