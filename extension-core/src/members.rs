@@ -297,6 +297,9 @@ mod tests {
             r#"{"id":"a","z":true,"statusCode":422,"errors":[]}"#
         );
         let wrong = serde_json::from_value::<ResponseData>(json!([1])).unwrap_err();
-        assert!(wrong.to_string().contains("a responseData entry"), "{wrong}");
+        assert!(
+            wrong.to_string().contains("a responseData entry"),
+            "{wrong}"
+        );
     }
 }
