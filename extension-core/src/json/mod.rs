@@ -44,18 +44,12 @@ impl Document {
         unsafe { std::str::from_utf8_unchecked(&self.bytes) }
     }
 
-    /// Scans `bytes` (UTF-8 is checked here).
+    /// Scans `bytes` (UTF-8 is checked by the scan).
     pub(crate) fn scan(bytes: Bytes) -> Result<Arc<Document>, scan::ScanError> {
         if bytes.len() > u32::MAX as usize {
             return Err(scan::ScanError {
                 offset: u32::MAX as usize,
                 message: "the text is too long",
-            });
-        }
-        if let Err(e) = std::str::from_utf8(&bytes) {
-            return Err(scan::ScanError {
-                offset: e.valid_up_to(),
-                message: "the text is not valid UTF-8",
             });
         }
         let scanned = scan::scan(&bytes, LIMITS)?;

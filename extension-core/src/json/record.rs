@@ -9,7 +9,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::{Map, Value};
 use std::fmt;
 use std::ops::{Index, IndexMut, Range};
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 
 /// A record of a page, as `JSON.parse` would give it to a JavaScript function and
 /// `JSON.stringify` would send it back, at the cost of what the function touches.
@@ -87,6 +87,8 @@ struct Change {
 enum Name {
     Text(u32, u32),
     Owned(Box<str>),
+    /// A name `insert` added, shared with the other records of the page that got it.
+    Shared(Arc<str>),
 }
 
 impl Name {
@@ -94,6 +96,7 @@ impl Name {
         match self {
             Name::Text(start, end) => range_of(text, &(*start..*end)),
             Name::Owned(name) => name,
+            Name::Shared(name) => name,
         }
     }
 }
@@ -128,6 +131,29 @@ pub(crate) fn decode_value(text: &str) -> Value {
     let mut de = de::Deserializer::new(text, &UNSCANNED, 0, u64::MAX);
     // The text was checked by the scan; `null` is what a broken promise reads as.
     Value::deserialize(&mut de).unwrap_or(Value::Null)
+}
+
+/// `name` as a shared string: the names inserted last on this thread are kept, so that
+/// records of a page given the same new member share its name.
+fn shared_name(name: &str) -> Arc<str> {
+    thread_local! {
+        static KEPT: std::cell::RefCell<Vec<Arc<str>>> = const { std::cell::RefCell::new(Vec::new()) };
+    }
+    KEPT.with(|kept| {
+        let mut kept = kept.borrow_mut();
+        if let Some(found) = kept.iter().find(|k| ***k == *name) {
+            return Arc::clone(found);
+        }
+        // A few names, short ones only: a function adds a handful to every record.
+        let shared: Arc<str> = Arc::from(name);
+        if name.len() <= 64 {
+            if kept.len() == 8 {
+                kept.remove(0);
+            }
+            kept.push(Arc::clone(&shared));
+        }
+        shared
+    })
 }
 
 /// Whether `name`'s bytes occur in `text`. The searchers of the last few names are kept: a
@@ -380,16 +406,22 @@ impl Record {
 
     /// Sets the member `name`, at its place if it has one, else last; answers the value it
     /// replaced.
-    pub fn insert(&mut self, name: impl Into<String>, value: impl Into<Value>) -> Option<Value> {
-        let name = name.into();
+    pub fn insert(
+        &mut self,
+        name: impl AsRef<str> + Into<String>,
+        value: impl Into<Value>,
+    ) -> Option<Value> {
         let value = value.into();
         if let Some(other) = &mut self.other {
             if !other.is_null() {
-                return other.as_object_mut().and_then(|o| o.insert(name, value));
+                return other
+                    .as_object_mut()
+                    .and_then(|o| o.insert(name.into(), value));
             }
             self.other = None;
         }
-        if let Some(i) = self.change(&name) {
+        let name = name.as_ref();
+        if let Some(i) = self.change(name) {
             let change = &mut self.changes[i];
             if change.value.is_none() {
                 // Removed, then set again: JavaScript adds it last.
@@ -397,7 +429,7 @@ impl Record {
             }
             return change.value.replace(value);
         }
-        match self.find(&name) {
+        match self.find(name) {
             Some(found) => {
                 let old = self.decoded(&found);
                 self.push_change(Change {
@@ -409,8 +441,10 @@ impl Record {
                 Some(old)
             }
             None => {
+                // A new member: a page adds the same one to every record, so its name is
+                // one allocation shared by them rather than one each.
                 self.push_change(Change {
-                    name: Name::Owned(name.into_boxed_str()),
+                    name: Name::Shared(shared_name(name)),
                     place: None,
                     value: Some(value),
                     last: true,

@@ -122,8 +122,14 @@ impl Writer {
 pub(crate) fn write_string(out: &mut Vec<u8>, s: &str) {
     out.push(b'"');
     let bytes = s.as_bytes();
-    let mut start = 0;
-    for (i, &b) in bytes.iter().enumerate() {
+    let mut at = 0;
+    loop {
+        let run = super::scan::plain_run(&bytes[at..]);
+        out.extend_from_slice(&bytes[at..at + run]);
+        at += run;
+        let Some(&b) = bytes.get(at) else {
+            break;
+        };
         let escape: &[u8] = match b {
             b'"' => b"\\\"",
             b'\\' => b"\\\\",
@@ -132,25 +138,18 @@ pub(crate) fn write_string(out: &mut Vec<u8>, s: &str) {
             b'\t' => b"\\t",
             0x08 => b"\\b",
             0x0C => b"\\f",
-            0x00..=0x1F => b"",
-            _ => continue,
-        };
-        out.extend_from_slice(&bytes[start..i]);
-        if escape.is_empty() {
-            out.extend_from_slice(&[
+            _ => &[
                 b'\\',
                 b'u',
                 b'0',
                 b'0',
                 HEX[usize::from(b >> 4)],
                 HEX[usize::from(b & 0xF)],
-            ]);
-        } else {
-            out.extend_from_slice(escape);
-        }
-        start = i + 1;
+            ],
+        };
+        out.extend_from_slice(escape);
+        at += 1;
     }
-    out.extend_from_slice(&bytes[start..]);
     out.push(b'"');
 }
 

@@ -26,6 +26,93 @@ fn echoed(record: &str) -> String {
     written(&records[0])
 }
 
+/// The runs a string holds as they are, found 16 bytes at a time, against a byte loop: every
+/// length around the vector width, every position and kind of stop, with and without bytes
+/// above 0x7F before or after it.
+#[test]
+fn plain_runs_end_where_a_byte_loop_says() {
+    let naive = |bytes: &[u8]| {
+        let n = bytes
+            .iter()
+            .position(|&b| b == b'"' || b == b'\\' || b < 0x20)
+            .unwrap_or(bytes.len());
+        (n, !bytes[..n].is_ascii())
+    };
+    for len in 0usize..50 {
+        for stop in [
+            None,
+            Some(b'"'),
+            Some(b'\\'),
+            Some(0x00),
+            Some(0x1F),
+            Some(b'\n'),
+        ] {
+            for at in 0..len.max(1) {
+                for high in [None, Some(0), Some(at), Some(len.saturating_sub(1))] {
+                    let mut bytes = vec![b'a'; len];
+                    if let Some(h) = high.filter(|&h| h < len) {
+                        bytes[h] = 0xC3;
+                    }
+                    if let Some(stop) = stop.filter(|_| at < len) {
+                        bytes[at] = stop;
+                    }
+                    // 0x20 and 0x7F are plain, the bytes either side of them are not.
+                    assert_eq!(scan::plain_run_marked(&bytes), naive(&bytes), "{bytes:?}");
+                    assert_eq!(scan::portable_plain_run(&bytes), naive(&bytes), "{bytes:?}");
+                }
+            }
+        }
+    }
+    let all: Vec<u8> = (0..=255).collect();
+    for start in 0..=255 {
+        assert_eq!(
+            scan::plain_run_marked(&all[start..]),
+            naive(&all[start..]),
+            "{start}"
+        );
+        assert_eq!(
+            scan::portable_plain_run(&all[start..]),
+            naive(&all[start..]),
+            "{start}"
+        );
+    }
+}
+
+/// The scan is what lets the rest of the engine take the text as UTF-8 unchecked.
+#[test]
+fn the_scan_checks_utf8_in_every_string() {
+    let limits = super::LIMITS;
+    for good in [
+        "\"zoë\"".as_bytes(),
+        "{\"josé\":\"São Paulo, Kraków\"}".as_bytes(),
+        "[\"\\n😀\\u00e9é\"]".as_bytes(),
+        "\"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaé\"".as_bytes(),
+    ] {
+        assert!(scan::scan(good, limits).is_ok(), "{good:?}");
+    }
+    let long = "a".repeat(40);
+    for bad in [
+        b"\"\xff\"".to_vec(),
+        b"\"\xc3\"".to_vec(),
+        b"{\"\xe2\x82\":1}".to_vec(),
+        b"[\"\\n\xc3(\"]".to_vec(),
+        b"\"\xed\xa0\x80\"".to_vec(),
+        [b"\"", long.as_bytes(), b"\xf0\x9f\x98", b"\""].concat(),
+        [
+            b"[\"",
+            long.as_bytes(),
+            b"\xc3\xa9\",\"\x80",
+            long.as_bytes(),
+            b"\"]",
+        ]
+        .concat(),
+    ] {
+        let error = scan::scan(&bad, limits).expect_err("not UTF-8");
+        assert_eq!(error.message, "the text is not valid UTF-8", "{bad:?}");
+        assert!(std::str::from_utf8(&bad[..error.offset]).is_ok());
+    }
+}
+
 #[test]
 fn the_scan_checks_the_grammar_and_bounds_the_nesting() {
     let limits = super::LIMITS;
