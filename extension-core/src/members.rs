@@ -296,6 +296,10 @@ mod tests {
             serde_json::to_string(&entry).unwrap(),
             r#"{"id":"a","z":true,"statusCode":422,"errors":[]}"#
         );
+        // A member that does not fit is named with its path, as derived structs name it.
+        let entries = json!([{"id": 1}, {"errors": [{"code": 5}]}]);
+        let wrong = serde_path_to_error::deserialize::<_, Vec<ResponseData>>(entries).unwrap_err();
+        assert_eq!(wrong.path().to_string(), "[1].errors[0].code");
         let wrong = serde_json::from_value::<ResponseData>(json!([1])).unwrap_err();
         assert!(
             wrong.to_string().contains("a responseData entry"),
