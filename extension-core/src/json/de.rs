@@ -49,6 +49,13 @@ impl de::Error for Error {
 /// The name a [`Record`](super::Record) asks for to receive its text instead of a decoded value.
 pub(crate) const RAW: &str = "$extension_core::json::raw";
 
+thread_local! {
+    /// The filter of member names ([`super::scan::Noted::names`]) of the record text handed
+    /// over last under [`RAW`], for the record to take (serde's data model carries bytes
+    /// only); all bits when unknown.
+    pub(crate) static RECORD_NAMES: std::cell::Cell<u64> = const { std::cell::Cell::new(u64::MAX) };
+}
+
 /// The name a record field's element asks for (`crate::isolate`): when the decode isolates
 /// records, one that does not fit is skipped, not an error.
 pub(crate) const ISOLATED: &str = "$extension_core::json::isolated";
@@ -527,8 +534,22 @@ impl<'de> de::Deserializer<'de> for &mut Deserializer<'de> {
     ) -> Result<V::Value, Error> {
         if name == RAW {
             // A record keeps its text: it is handed over whole, with whether it is what
-            // `JSON.stringify` writes, for the record to echo it.
-            let range = self.skip()?;
+            // `JSON.stringify` writes, for the record to echo it, and the filter of its
+            // names when the scan noted it.
+            self.space();
+            let start = self.at;
+            let noted = match self.peek() {
+                Some(b'{') => self.scanned.noted(self.base + start).copied(),
+                _ => None,
+            };
+            let range = match noted {
+                Some(noted) => {
+                    self.at = start + (noted.end as usize - (self.base + start));
+                    start..self.at
+                }
+                None => self.skip()?,
+            };
+            RECORD_NAMES.set(noted.map_or(u64::MAX, |n| n.names));
             let canonical = self
                 .scanned
                 .canonical(self.base + range.start..self.base + range.end);

@@ -19,12 +19,40 @@ pub struct Scanned {
     /// Byte ranges that `JSON.stringify` would write otherwise, in order, merged; `None` when
     /// there were too many to keep (treat the whole text as not canonical).
     pub noncanonical: Option<Vec<Range<u32>>>,
-    /// Where the containers of at least [`Limits::indexed`] bytes end, by where they start,
-    /// in order: reading a record then jumps to its end instead of scanning it again.
-    pub ends: Vec<(u32, u32)>,
+    /// The containers of at least [`Limits::indexed`] bytes, in the order they start: reading
+    /// a record then jumps to its end instead of scanning it again, and searches its text for
+    /// a member only when the name may be there.
+    pub ends: Vec<Noted>,
     /// Whether an object names a member twice (`JSON.parse` keeps one: such text is read,
     /// not echoed).
     pub repeated: bool,
+}
+
+/// A large container the scan noted.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Noted {
+    /// Where it starts (its bracket).
+    pub start: u32,
+    /// Just after its closing bracket.
+    pub end: u32,
+    /// For an object, a filter of its member names as written ([`name_bit`] of each; all
+    /// bits when it has too many to say); for an array, all bits.
+    pub names: u64,
+}
+
+/// The bit of a member name (its text between the quotes, as written) in a filter of names.
+#[inline]
+pub fn name_bit(name: &[u8]) -> u64 {
+    1 << (name_hash(name) % 64)
+}
+
+/// A cheap hash of a name (the scan computes one for every member): its length, first and
+/// middle bytes. Filters built with it only say where a name is not; a name sharing its bit
+/// with another is searched for in the text.
+#[inline]
+fn name_hash(name: &[u8]) -> usize {
+    let byte = |i: usize| usize::from(name.get(i).copied().unwrap_or(0));
+    (name.len() * 31 + byte(0) * 7 + byte(name.len() / 2)) % 128
 }
 
 impl Scanned {
@@ -42,11 +70,13 @@ impl Scanned {
 
     /// Where the container starting at `start` ends, when it was large enough to be noted.
     pub fn end_of(&self, start: usize) -> Option<usize> {
-        let i = self.ends.partition_point(|&(s, _)| (s as usize) < start);
-        self.ends
-            .get(i)
-            .filter(|&&(s, _)| s as usize == start)
-            .map(|&(_, e)| e as usize)
+        self.noted(start).map(|n| n.end as usize)
+    }
+
+    /// The container starting at `start`, when it was large enough to be noted.
+    pub fn noted(&self, start: usize) -> Option<&Noted> {
+        let i = self.ends.partition_point(|n| (n.start as usize) < start);
+        self.ends.get(i).filter(|n| n.start as usize == start)
     }
 }
 
@@ -66,8 +96,8 @@ pub struct Limits {
     pub depth: u32,
     /// Most non-canonical ranges kept before giving up on them.
     pub regions: usize,
-    /// Containers at least this long have their end noted (one entry per such container:
-    /// at most a sixteenth of the text's length in entries of eight bytes).
+    /// Containers at least this long are noted (one entry of 16 bytes per such container: at
+    /// most an eighth of the text's length).
     pub indexed: usize,
 }
 
@@ -85,8 +115,8 @@ impl Default for Limits {
 struct Names<'a> {
     /// Where its names start in `Scanner::keys`.
     first: usize,
-    /// A filter of the names seen.
-    taken: u128,
+    /// A filter of the names seen: [`name_hash`], two words.
+    taken: [u64; 2],
     /// Every name, once there are many.
     set: Option<std::collections::HashSet<&'a [u8]>>,
     /// Too many names to keep: the object is taken to repeat one (read, not echoed), so
@@ -255,7 +285,7 @@ impl Scanner<'_> {
         if object {
             self.objects.push(Names {
                 first: self.keys.len(),
-                taken: 0,
+                taken: [0; 2],
                 set: None,
                 unchecked: false,
             });
@@ -268,21 +298,30 @@ impl Scanner<'_> {
         let Some((object, start)) = self.stack.pop() else {
             return;
         };
+        let mut names = u64::MAX;
         if object {
-            if let Some(names) = self.objects.pop() {
-                self.keys.truncate(names.first);
+            if let Some(closed) = self.objects.pop() {
+                self.keys.truncate(closed.first);
+                if closed.set.is_none() && !closed.unchecked {
+                    // Both words folded: a name's bit modulo 64 is set when it is there.
+                    names = closed.taken[0] | closed.taken[1];
+                }
             }
         }
         if self.at - start as usize >= self.limits.indexed {
-            let end = (start, self.at as u32);
+            let noted = Noted {
+                start,
+                end: self.at as u32,
+                names,
+            };
             match self.out.ends.last() {
                 // The elements of a page close in order: appended.
-                Some(&(last, _)) if last > start => {
+                Some(last) if last.start > start => {
                     // Closed after the containers inside it: kept in the order of the starts.
-                    let i = self.out.ends.partition_point(|&(s, _)| s < start);
-                    self.out.ends.insert(i, end);
+                    let i = self.out.ends.partition_point(|n| n.start < start);
+                    self.out.ends.insert(i, noted);
                 }
-                _ => self.out.ends.push(end),
+                _ => self.out.ends.push(noted),
             }
         }
     }
@@ -312,9 +351,10 @@ impl Scanner<'_> {
             Some(set) => !set.insert(name),
             None => {
                 // Few names: a 128-bit filter, and a look at the earlier names on a hit.
-                let bit = 1u128 << ((name.len() * 31 + usize::from(name[name.len() / 2])) % 128);
-                let seen = names.taken & bit != 0;
-                names.taken |= bit;
+                let hash = name_hash(&name[1..name.len() - 1]);
+                let (word, bit) = (hash / 64, 1u64 << (hash % 64));
+                let seen = names.taken[word] & bit != 0;
+                names.taken[word] |= bit;
                 let earlier = &self.keys[names.first..];
                 let repeated = seen
                     && earlier

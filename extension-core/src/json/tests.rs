@@ -487,3 +487,40 @@ fn changes_are_spliced_into_the_text_in_javascript_order() {
     assert_eq!(r.insert("a", 5), Some(json!(3)));
     assert_eq!(written(&r), r#"{"a":5,"b":2}"#);
 }
+
+/// A record the scan noted (128 bytes or more) is looked up through the filter of its names:
+/// every name there is found, every name not there is not, whatever the filter's collisions,
+/// and objects with too many names for a filter are searched as before.
+#[test]
+fn member_lookups_through_the_scan_filter_find_exactly_the_members_there() {
+    for members in [3usize, 12, 40, 70, 200] {
+        let object: serde_json::Map<String, Value> = (0..members)
+            .map(|i| {
+                let value = format!("value number {i} padded out to be long");
+                (format!("field{i}"), json!(value))
+            })
+            .collect();
+        let text = Value::Object(object.clone()).to_string();
+        assert!(text.len() >= 128, "{members}: a record the scan notes");
+        let mut records: Vec<Record> = read(&format!("[{text},{text}]")).expect("decodes");
+        for probe in 0..members + 300 {
+            let name = format!("field{probe}");
+            assert_eq!(records[0].get(&name), object.get(&name), "{members} {name}");
+            assert_eq!(records[0].contains_key(&name), object.contains_key(&name));
+        }
+        for absent in ["", "f", "name", "processed", "field", "field00", "Field1"] {
+            assert_eq!(records[0].get(absent), None, "{members} {absent:?}");
+        }
+        // An insert of a name already there replaces it in place, of a new one adds it last.
+        records[1].insert("field1", 7);
+        records[1].insert("processed", true);
+        let mut expected = object.clone();
+        expected.insert("field1".into(), json!(7));
+        expected.insert("processed".into(), json!(true));
+        assert_eq!(written(&records[1]), Value::Object(expected).to_string());
+    }
+    // The filter holds names as written: an escaped name is read through the text.
+    let escaped = format!(r#"[{{"pad":"{}","n\u0061me":1}}]"#, "x".repeat(150));
+    let records: Vec<Record> = read(&escaped).expect("decodes");
+    assert_eq!(records[0].get("name"), Some(&json!(1)));
+}
