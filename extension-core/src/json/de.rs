@@ -110,6 +110,9 @@ pub(crate) struct Deserializer<'de> {
     pub(crate) isolate: bool,
     /// Whether records are skipped unread (to find an error elsewhere in the options).
     pub(crate) skip_records: bool,
+    /// Where in `scanned.ends` the next record's entry may be: a page's records are read in
+    /// order, so their entries follow one another.
+    next_noted: usize,
 }
 
 impl<'de> Deserializer<'de> {
@@ -127,6 +130,7 @@ impl<'de> Deserializer<'de> {
             exhausted: false,
             isolate: false,
             skip_records: false,
+            next_noted: 0,
         }
     }
 
@@ -539,7 +543,10 @@ impl<'de> de::Deserializer<'de> for &mut Deserializer<'de> {
             self.space();
             let start = self.at;
             let noted = match self.peek() {
-                Some(b'{') => self.scanned.noted(self.base + start).copied(),
+                Some(b'{') => self
+                    .scanned
+                    .noted_from(self.base + start, &mut self.next_noted)
+                    .copied(),
                 _ => None,
             };
             let range = match noted {

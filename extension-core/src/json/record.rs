@@ -311,15 +311,18 @@ impl Record {
             // A name JSON writes as it is, not in canonical text at all (where no name is
             // escaped): no member of that name.
             let plain = !name.bytes().any(|b| b == b'"' || b == b'\\' || b < 0x20);
-            // The scan's filter of the names says when it is not there; when it may be (or
-            // the scan did not note the record), a search of the text, cheaper than the walk
-            // when the name shares its bit with another.
-            if self.canonical
-                && plain
-                && (self.names & super::scan::name_bit(name.as_bytes()) == 0
-                    || !contains_text(&self.text, name))
-            {
-                return None;
+            // The scan's filter of the names says when it is not there. When the scan did not
+            // note the record, a search of its text says it, cheaper than the walk. When the
+            // filter says it may be there it almost always is: the walk, without a search
+            // first (a name sharing its bit with another costs the walk).
+            if self.canonical && plain {
+                let absent = match self.names {
+                    u64::MAX => !contains_text(&self.text, name),
+                    names => names & super::scan::name_bit(name.as_bytes()) == 0,
+                };
+                if absent {
+                    return None;
+                }
             }
             // The first member of a name is the only one: walk up to it.
             let mut de = de::Deserializer::new(self.text(), &UNSCANNED, 0, u64::MAX);

@@ -78,6 +78,20 @@ impl Scanned {
         let i = self.ends.partition_point(|n| (n.start as usize) < start);
         self.ends.get(i).filter(|n| n.start as usize == start)
     }
+
+    /// As [`Scanned::noted`], looking first at entry `next` and leaving there the entry after
+    /// the one found: reading the records of a page in order then costs no search.
+    pub fn noted_from(&self, start: usize, next: &mut usize) -> Option<&Noted> {
+        let i = match self.ends.get(*next) {
+            Some(n) if n.start as usize == start => *next,
+            _ => self.ends.partition_point(|n| (n.start as usize) < start),
+        };
+        let found = self.ends.get(i).filter(|n| n.start as usize == start);
+        if found.is_some() {
+            *next = i + 1;
+        }
+        found
+    }
 }
 
 /// Why a text is not JSON: what, and the byte offset where it was found.

@@ -524,3 +524,47 @@ fn member_lookups_through_the_scan_filter_find_exactly_the_members_there() {
     let records: Vec<Record> = read(&escaped).expect("decodes");
     assert_eq!(records[0].get("name"), Some(&json!(1)));
 }
+
+/// Records read in order find their noted entry from a running position, whatever lies
+/// between them (large containers inside a record, records too small to be noted), and
+/// agree with the search everywhere, in any order of lookup.
+#[test]
+fn noted_entries_found_from_a_running_position_are_the_searched_ones() {
+    let pad = "p".repeat(140);
+    let records = [
+        format!(r#"{{"a":"{pad}"}}"#),
+        r#"{"small":1}"#.to_owned(),
+        format!(r#"{{"inner":{{"b":"{pad}"}},"list":["{pad}"]}}"#),
+        format!(r#"{{"c":"{pad}"}}"#),
+    ];
+    let text = format!("[{}]", records.join(","));
+    let scanned = scan::scan(text.as_bytes(), super::LIMITS).expect("JSON");
+    let starts: Vec<usize> = text.match_indices('{').map(|(i, _)| i).collect();
+    let mut next = 0;
+    for &start in &starts {
+        assert_eq!(
+            scanned.noted_from(start, &mut next),
+            scanned.noted(start),
+            "{start}"
+        );
+    }
+    // Backwards, and from a position past the end: the same answers.
+    for &start in starts.iter().rev() {
+        assert_eq!(
+            scanned.noted_from(start, &mut next),
+            scanned.noted(start),
+            "{start}"
+        );
+    }
+    let mut past = usize::MAX;
+    assert_eq!(
+        scanned.noted_from(starts[0], &mut past),
+        scanned.noted(starts[0])
+    );
+    // The small record is not noted, and does not move the position.
+    let small = text.find(r#"{"small""#).unwrap();
+    let mut at = 1;
+    assert_eq!(scanned.noted_from(small, &mut at), None);
+    assert_eq!(at, 1);
+    assert!(scanned.noted(starts[0]).is_some() && scanned.noted(starts[2]).is_some());
+}
