@@ -53,6 +53,7 @@ impl ExtensionService {
         config: &HttpConfig,
         state: Arc<ServerState>,
     ) -> Self {
+        crate::budget::tune_allocator();
         ExtensionService {
             heartbeat: None,
             shared: Arc::new(Shared {
@@ -128,6 +129,7 @@ impl ServiceBuilder {
 
     /// The service.
     pub fn build(self) -> ExtensionService {
+        crate::budget::tune_allocator();
         ExtensionService {
             heartbeat: None,
             shared: Arc::new(Shared {
