@@ -39,6 +39,22 @@ def status_of(pid, field):
     raise KeyError(field)
 
 
+def largest_mappings(pid, count=5):
+    """The mappings holding the most resident memory (a thread arena's heap is a 64 MiB
+    mapping of its own, the main arena `[heap]`): where memory that stayed sits."""
+    mappings, current = [], None
+    with open(f"/proc/{pid}/smaps") as f:
+        for line in f:
+            head = line.split()
+            if "-" in head[0] and not head[0].endswith(":"):
+                current = [" ".join(head)[:100], 0]
+                mappings.append(current)
+            elif head[0] == "Rss:" and current is not None:
+                current[1] = int(head[1])
+    mappings.sort(key=lambda m: -m[1])
+    return "; ".join(f"{rss} kB in {name}" for name, rss in mappings[:count])
+
+
 def fill(prefix, unit, suffix, size):
     """prefix + unit repeated (comma-separated) + suffix, close to `size` bytes."""
     room = size - len(prefix) - len(suffix)
@@ -124,7 +140,8 @@ def main():
             if peak > 4 * len(body):
                 failed.append(f"{name}: peak {peak / MIB:.1f} MiB above idle, over 4x the body")
             if after > 2 * idle:
-                failed.append(f"{name}: RSS {after / MIB:.1f} MiB 5 s later, idle was {idle / MIB:.1f}")
+                failed.append(f"{name}: RSS {after / MIB:.1f} MiB 5 s later, idle was {idle / MIB:.1f}: "
+                              + largest_mappings(server.pid))
             if largest is None and token is True:
                 largest = body
         slowest, done = [0.0], threading.Event()
@@ -156,7 +173,8 @@ def main():
         print(f"four at once: statuses {sorted(statuses)}, peak {peak / MIB:.1f} MiB above idle, "
               f"slowest /healthCheck {slowest[0] * 1000:.0f} ms, RSS 5 s later {after / MIB:.1f} MiB")
         if after > 2 * idle:
-            failed.append(f"four at once: RSS {after / MIB:.1f} MiB 5 s later, idle was {idle / MIB:.1f}")
+            failed.append(f"four at once: RSS {after / MIB:.1f} MiB 5 s later, idle was {idle / MIB:.1f}: "
+                          + largest_mappings(server.pid))
         if slowest[0] > 0.2:
             failed.append(f"four at once: /healthCheck took {slowest[0] * 1000:.0f} ms")
         # The decode budget (twice the body limit by default) lets two such bodies in at once.
