@@ -127,7 +127,8 @@ impl ServiceBuilder {
         self
     }
 
-    /// The service.
+    /// The service. Building it sets glibc's allocator thresholds for the process, once, as
+    /// the server does (README, "Limits and memory"), unless `GLIBC_TUNABLES` tunes malloc.
     pub fn build(self) -> ExtensionService {
         crate::budget::tune_allocator();
         ExtensionService {
