@@ -122,3 +122,34 @@ fn members_a_function_sets_go_after_those_that_came_and_removed_ones_leave() {
         )
     );
 }
+
+#[pre_save_page(name = "readAsJavaScript")]
+fn read_as_javascript(options: PreSavePageOptions) -> Result<PreSavePageResponse, ExtensionError> {
+    // What the function read of the options that are not records, answered as one record more.
+    let mut seen = Record::new();
+    seen.insert("exportId", json!(options.export_id));
+    seen.insert("pageIndex", json!(options.page_index));
+    seen.insert("configuration", options.configuration.clone());
+    seen.insert("noFiles", options.files.is_none());
+    let mut data = options.data;
+    data.push(seen);
+    Ok(PreSavePageResponse {
+        data,
+        errors: options.errors,
+        ..Default::default()
+    })
+}
+
+/// Numbers beyond f64, integral floats, numbers for string ids, `null` for optional members
+/// and lone surrogates, as JavaScript reads and writes them, from request text to response
+/// bytes: none of them fails the call.
+#[test]
+fn values_javascript_accepts_never_fail_the_call() {
+    let body = r#"{"diy":true,"type":"hook","function":"readAsJavaScript","options":{"data":[{"s":"a\ud800b","n":1e400,"m":-1e400}],"_exportId":123,"pageIndex":3.0,"configuration":{"big":1e400,"list":[1.50]},"files":null,"preview":null,"errors":[]}}"#;
+    assert_eq!(
+        call_raw(&diy(), body).as_deref(),
+        Some(
+            r#"{"data":[{"s":"a\ud800b","n":null,"m":null},{"exportId":"123","pageIndex":3,"configuration":{"big":null,"list":[1.5]},"noFiles":true}],"errors":[]}"#
+        )
+    );
+}
