@@ -120,9 +120,9 @@ impl Drop for LargeCall {
 ///
 /// Measured on the bench kit's pages with `scripts/bench-allocator.sh` (BENCHMARKS.md,
 /// "Allocator thresholds"): glibc's own tuning (trim at twice the largest block it unmapped,
-/// about 5 MiB there) gave back and faulted in again about 290 pages per 2.5 MB call; 8 MiB,
-/// about 110, for a tenth less CPU per call at a peak 3 % higher; 64 MiB none, at a peak
-/// 16 % higher; 4 MiB, 600. Memory kept is at most this per arena, and large calls give
+/// about 5 MiB there) gave back and faulted in again about 300 pages per 2.5 MB call; 8 MiB,
+/// about 110, at the same peak memory and about a tenth less CPU per call; 64 MiB none, at a
+/// peak 15 % higher; 4 MiB, 600. Memory kept is at most this per arena, and large calls give
 /// theirs back regardless.
 #[cfg_attr(not(any(feature = "http", feature = "lambda")), allow(dead_code))]
 const KEPT_TOP: i32 = 8 << 20;

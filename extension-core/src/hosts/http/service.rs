@@ -127,8 +127,7 @@ impl ServiceBuilder {
         self
     }
 
-    /// The service. Building it sets glibc's allocator thresholds for the process, once, as
-    /// the server does (README, "Limits and memory"), unless `GLIBC_TUNABLES` tunes malloc.
+    /// The service.
     pub fn build(self) -> ExtensionService {
         crate::budget::tune_allocator();
         ExtensionService {
