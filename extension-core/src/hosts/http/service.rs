@@ -53,7 +53,6 @@ impl ExtensionService {
         config: &HttpConfig,
         state: Arc<ServerState>,
     ) -> Self {
-        crate::budget::tune_allocator();
         ExtensionService {
             heartbeat: None,
             shared: Arc::new(Shared {
@@ -129,7 +128,6 @@ impl ServiceBuilder {
 
     /// The service.
     pub fn build(self) -> ExtensionService {
-        crate::budget::tune_allocator();
         ExtensionService {
             heartbeat: None,
             shared: Arc::new(Shared {
