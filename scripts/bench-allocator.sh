@@ -12,20 +12,12 @@
 # CPU is the server's task clock over the load, faults its page faults, both per request.
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-KIT=${KIT:-$ROOT/../shared/bench}
 LOAD=${LOAD_SECONDS:-8}
 ROUNDS=${ROUNDS:-2}
 PORT=${PORT:-18111}
-TOKEN=bench-token
-command -v perf >/dev/null || { echo "perf not found" >&2; exit 1; }
-command -v wrk >/dev/null || { echo "wrk not found: apt-get install -y wrk" >&2; exit 1; }
-PAYLOADS=${*:-typical large}
-PAYLOAD_DIR=$KIT/payloads; [ -w "$KIT" ] || PAYLOAD_DIR=${TMPDIR:-/tmp}/extension-bench/payloads
-for p in $PAYLOADS; do
-  [ -f "$PAYLOAD_DIR/$p.json" ] || python3 "$KIT/payload.py" "$PAYLOAD_DIR" >/dev/null
-done
+# shellcheck source=kit-load.sh
+. "$ROOT/scripts/kit-load.sh"
 cargo build -q --release -p typed-server --manifest-path "$ROOT/Cargo.toml"
-SERVER=$ROOT/target/release/typed-server
 fixed() { echo "glibc.malloc.trim_threshold=$(($1 << 20)):glibc.malloc.mmap_threshold=$((32 << 20))"; }
 VARIANTS=(
   "ours|"
@@ -35,28 +27,21 @@ VARIANTS=(
   "trim-64M|$(fixed 64)"
 )
 OUT=$(mktemp -d)
-trap 'rm -rf "$OUT"' EXIT
 printf '%-8s %-9s %6s %12s %11s %13s\n' payload variant round 'cpu ms/req' 'faults/req' 'peak RSS MiB'
 for round in $(seq "$ROUNDS"); do
   for p in $PAYLOADS; do
     for v in "${VARIANTS[@]}"; do
       name=${v%%|*}
       tunables=${v#*|}
-      if [ -n "$tunables" ]; then
-        GLIBC_TUNABLES=$tunables RUST_LOG=warn "$SERVER" --port "$PORT" --system-token "$TOKEN" --diy &
-      else
-        RUST_LOG=warn "$SERVER" --port "$PORT" --system-token "$TOKEN" --diy &
-      fi
-      server=$!
-      for _ in $(seq 50); do curl -sf "http://127.0.0.1:$PORT/healthCheck" >/dev/null && break; sleep 0.1; done
-      export BODY_FILE=$PAYLOAD_DIR/$p.json SYSTEM_TOKEN=$TOKEN
-      wrk -t2 -c16 -d2s -s "$KIT/lib/post.lua" "http://127.0.0.1:$PORT" >/dev/null
+      # An empty value is no tunable: glibc's own tuning.
+      start_server "GLIBC_TUNABLES=$tunables"
+      kit_load 2 "$p" >/dev/null
       perf stat -x, -e task-clock,page-faults -p "$server" -o "$OUT/stat" -- sleep "$LOAD" &
       stat=$!
-      wrk -t2 -c16 -d"${LOAD}s" -s "$KIT/lib/post.lua" "http://127.0.0.1:$PORT" >"$OUT/wrk"
+      kit_load "$LOAD" "$p" >"$OUT/wrk"
       wait $stat
       hwm=$(awk '/VmHWM/{print $2}' "/proc/$server/status")
-      kill $server; wait $server 2>/dev/null || true
+      stop_server
       requests=$(sed -n 's/^WRKJSON {"requests":\([0-9]*\).*/\1/p' "$OUT/wrk")
       awk -F, -v p="$p" -v n="$name" -v r="$round" -v q="$requests" -v h="$hwm" \
         '/task-clock/{t=$1} /page-faults/{f=$1}
@@ -64,3 +49,4 @@ for round in $(seq "$ROUNDS"); do
     done
   done
 done
+rm -rf "$OUT"

@@ -1,0 +1,41 @@
+# Sourced by the scripts that put the bench kit's load (../shared/bench: its payloads, its wrk
+# script, 16 connections) on one server of ours: profile.sh, bench-allocator.sh.
+#
+# Before sourcing: ROOT (the repository), PORT. Sets KIT, TOKEN, PAYLOADS (the arguments, or
+# typical and large) and PAYLOAD_DIR (written when the kit is read-only), checks for perf and
+# wrk, makes the payloads, and defines start_server and kit_load.
+KIT=${KIT:-$ROOT/../shared/bench}
+TOKEN=bench-token
+command -v perf >/dev/null || { echo "perf not found" >&2; exit 1; }
+command -v wrk >/dev/null || { echo "wrk not found: apt-get install -y wrk" >&2; exit 1; }
+PAYLOADS=${*:-typical large}
+PAYLOAD_DIR=$KIT/payloads; [ -w "$KIT" ] || PAYLOAD_DIR=${TMPDIR:-/tmp}/extension-bench/payloads
+for p in $PAYLOADS; do
+  [ -f "$PAYLOAD_DIR/$p.json" ] || python3 "$KIT/payload.py" "$PAYLOAD_DIR" >/dev/null
+done
+
+# start_server [ENV=VALUE...]: examples/typed-server (release, built) on PORT with the
+# given environment, killed when the script exits; returns once it answers /healthCheck.
+start_server() {
+  env "$@" RUST_LOG=warn "$ROOT/target/release/typed-server" --port "$PORT" \
+    --system-token "$TOKEN" --diy &
+  server=$!
+  trap 'kill $server 2>/dev/null || true' EXIT
+  for _ in $(seq 50); do
+    curl -fs "http://127.0.0.1:$PORT/healthCheck" >/dev/null 2>&1 && break
+    sleep 0.1
+  done
+}
+
+# stop_server: the one start_server started.
+stop_server() {
+  kill "$server"; wait "$server" 2>/dev/null || true
+  trap - EXIT
+}
+
+# kit_load SECONDS PAYLOAD: the kit's load on the server for SECONDS (and 30 s more at most
+# before it is killed), its output (the kit's WRKJSON line included) on stdout.
+kit_load() {
+  BODY_FILE=$PAYLOAD_DIR/$2.json SYSTEM_TOKEN=$TOKEN timeout $(($1 + 30)) \
+    wrk -t2 -c16 -d"$1s" -s "$KIT/lib/post.lua" "http://127.0.0.1:$PORT/function"
+}
