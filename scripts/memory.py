@@ -7,7 +7,9 @@ objects or zeros in a free-form option, the same in envelope members without a v
 a page of empty records, an object of millions of keys, and a real page (the kit's records)
 that must be answered 200. For each: the status, the server's peak RSS above idle
 (VmHWM, reset between bodies through /proc/PID/clear_refs), and its RSS 5 s later. Then
-four of the first authenticated body (tiny objects) at once while GET /healthCheck is timed every 20 ms.
+four of the first authenticated body (tiny objects) at once while GET /healthCheck is timed every 20 ms;
+with FOUR_ROUNDS=N, N such rounds, round r sending four of the r-th authenticated body (in turn)
+with starts staggered over 1.5 s (seeded), which is how memory left in an arena shows up.
 
 Checks (exit 1 when one fails): peak above idle at most 4x the body (4x two bodies for the
 four at once, which the default decode budget lets in two at a time), RSS 5 s later within
@@ -20,6 +22,7 @@ slowest health check under 200 ms. Bounded: each request has a timeout; nothing 
 import http.client
 import json
 import os
+import random
 import sys
 import threading
 import time
@@ -113,6 +116,53 @@ def post(port, body, token, timeout=120):
     return response.status, answer
 
 
+def four_at_once(pid, port, idle, body, stagger, rng, failed):
+    """Sends `body` four times at once (each start delayed up to `stagger` s) while timing
+    GET /healthCheck every 20 ms; appends to `failed` what broke a bound."""
+    slowest, done = [0.0], threading.Event()
+
+    def health():
+        while not done.is_set():
+            started = time.perf_counter()
+            c = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+            c.request("GET", "/healthCheck")
+            assert c.getresponse().status == 200
+            slowest[0] = max(slowest[0], time.perf_counter() - started)
+            time.sleep(0.02)
+
+    def call(delay):
+        time.sleep(delay)
+        statuses.append(post(port, body, True)[0])
+
+    with open(f"/proc/{pid}/clear_refs", "w") as f:
+        f.write("5")
+    checker = threading.Thread(target=health)
+    checker.start()
+    statuses = []
+    callers = [threading.Thread(target=call, args=(rng.random() * stagger,)) for _ in range(4)]
+    for c in callers:
+        c.start()
+    for c in callers:
+        c.join()
+    done.set()
+    checker.join()
+    peak = status_of(pid, "VmHWM") - idle
+    time.sleep(float(os.environ.get("SETTLE_S", "5")))
+    after = status_of(pid, "VmRSS")
+    print(f"four at once: statuses {sorted(statuses)}, peak {peak / MIB:.1f} MiB above idle, "
+          f"slowest /healthCheck {slowest[0] * 1000:.0f} ms, RSS 5 s later {after / MIB:.1f} MiB", flush=True)
+    if len(statuses) != 4 or any(status not in (200, 422) for status in statuses):
+        failed.append(f"four at once: statuses {sorted(statuses)}")
+    if after > 2 * idle:
+        failed.append(f"four at once: RSS {after / MIB:.1f} MiB 5 s later, idle was {idle / MIB:.1f}: "
+                      + largest_mappings(pid))
+    if slowest[0] > 0.2:
+        failed.append(f"four at once: /healthCheck took {slowest[0] * 1000:.0f} ms")
+    # The decode budget (twice the body limit by default) lets two such bodies in at once.
+    if peak > 2 * 4 * len(body):
+        failed.append(f"four at once: peak {peak / MIB:.1f} MiB above idle, over 4x two bodies")
+
+
 def main():
     server, port = serve.start("typed-server", "typed-server", "--system-token", TOKEN, "--body-limit", str(LIMIT))
     failed = []
@@ -123,7 +173,6 @@ def main():
         print(f"body limit {LIMIT / MIB:.1f} MiB, idle RSS {idle / MIB:.1f} MiB")
         print("| body | bytes | status | peak above idle MiB | x body | RSS 5 s later MiB |")
         print("|---|---|---|---|---|---|")
-        largest = None
         for name, body, token, expected in shapes():
             if os.environ.get("ONLY") and os.environ["ONLY"] not in name:
                 continue
@@ -142,44 +191,12 @@ def main():
             if after > 2 * idle:
                 failed.append(f"{name}: RSS {after / MIB:.1f} MiB 5 s later, idle was {idle / MIB:.1f}: "
                               + largest_mappings(server.pid))
-            if largest is None and token is True:
-                largest = body
-        slowest, done = [0.0], threading.Event()
-
-        def health():
-            while not done.is_set():
-                started = time.perf_counter()
-                c = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
-                c.request("GET", "/healthCheck")
-                assert c.getresponse().status == 200
-                slowest[0] = max(slowest[0], time.perf_counter() - started)
-                time.sleep(0.02)
-
-        with open(f"/proc/{server.pid}/clear_refs", "w") as f:
-            f.write("5")
-        checker = threading.Thread(target=health)
-        checker.start()
-        statuses = []
-        callers = [threading.Thread(target=lambda: statuses.append(post(port, largest, True)[0])) for _ in range(4)]
-        for c in callers:
-            c.start()
-        for c in callers:
-            c.join()
-        done.set()
-        checker.join()
-        peak = status_of(server.pid, "VmHWM") - idle
-        time.sleep(float(os.environ.get("SETTLE_S", "5")))
-        after = status_of(server.pid, "VmRSS")
-        print(f"four at once: statuses {sorted(statuses)}, peak {peak / MIB:.1f} MiB above idle, "
-              f"slowest /healthCheck {slowest[0] * 1000:.0f} ms, RSS 5 s later {after / MIB:.1f} MiB")
-        if after > 2 * idle:
-            failed.append(f"four at once: RSS {after / MIB:.1f} MiB 5 s later, idle was {idle / MIB:.1f}: "
-                          + largest_mappings(server.pid))
-        if slowest[0] > 0.2:
-            failed.append(f"four at once: /healthCheck took {slowest[0] * 1000:.0f} ms")
-        # The decode budget (twice the body limit by default) lets two such bodies in at once.
-        if peak > 2 * 4 * len(largest):  # four of the first body, hostile
-            failed.append(f"four at once: peak {peak / MIB:.1f} MiB above idle, over 4x two bodies")
+        # Four of the first authenticated body (tiny objects) at once; with FOUR_ROUNDS, then
+        # four of each other authenticated body in turn, staggered.
+        authenticated = [body.encode() for _, body, token, _ in shapes() if token is True]
+        for round_ in range(int(os.environ.get("FOUR_ROUNDS", "1"))):
+            four_at_once(server.pid, port, idle, authenticated[round_ % len(authenticated)],
+                         1.5 if round_ else 0.0, random.Random(round_), failed)
     finally:
         server.terminate()
         server.wait(timeout=30)

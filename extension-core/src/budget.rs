@@ -62,7 +62,10 @@ static LARGE_CALLS: std::sync::Mutex<usize> = std::sync::Mutex::new(0);
 /// allocator trims on `free` only above a threshold it raises to twice the largest block it
 /// has unmapped (up to 64 MiB): 17 to 31 MiB stayed after some 50 MiB calls. Lowering the
 /// threshold for good costs the kit's pages 7 to 10 % CPU (RELIABILITY.md), so it is low
-/// only while large calls are alive, which small calls never make.
+/// only while large calls are alive, which small calls never make. So are glibc's fast lists
+/// off: tiny blocks parked there are merged into an arena's top later by `malloc_trim`
+/// itself, which then leaves that top in place (20 MiB in an arena whose thread had gone,
+/// after four 50 MiB calls at once), where without them every `free` merges and trims.
 #[cfg_attr(not(any(feature = "http", feature = "lambda")), allow(dead_code))]
 pub(crate) struct LargeCall(());
 
@@ -94,8 +97,9 @@ impl LargeCall {
 
 /// Gives back the free top of the calling thread's allocator arena, once a large call's
 /// values built on this thread are dropped. Freeing a block of 128 KiB there is what makes
-/// glibc merge its small freed blocks into the top and trim it (`malloc_trim` merges them
-/// but trims only the main arena): millions of tiny values freed leave the rest unmerged.
+/// glibc merge the small blocks still in its fast lists (put there before the large call
+/// turned them off) into the top and trim it (`malloc_trim` merges them but trims only the
+/// main arena).
 #[cfg_attr(not(feature = "http"), allow(dead_code))]
 pub(crate) fn settle_thread() {
     #[cfg(all(target_os = "linux", target_env = "gnu"))]
@@ -115,10 +119,15 @@ impl Drop for LargeCall {
     }
 }
 
-/// Whether `free` gives a thread arena's free top back to the system from 1 MiB (`true`),
-/// or keeps up to 64 MiB of it for reuse as glibc's own tuning would (`false`). Setting a
-/// threshold ends glibc's tuning of both, so the mmap threshold is set as well, to the
-/// 32 MiB its tuning tops out at.
+/// glibc's default largest block kept in a fast list (`DEFAULT_MXFAST` on 64-bit targets).
+#[cfg(all(target_os = "linux", target_env = "gnu"))]
+const FAST_LISTS: libc::c_int = 128;
+
+/// Whether `free` gives a thread arena's free top back to the system from 1 MiB, merging
+/// every block it frees (`true`: no fast lists), or keeps up to 64 MiB of it for reuse as
+/// glibc's own tuning would, with fast lists of blocks up to glibc's default 128 bytes
+/// (`false`). Setting a threshold ends glibc's tuning of both, so the mmap threshold is set
+/// as well, to the 32 MiB its tuning tops out at.
 #[cfg_attr(not(any(feature = "http", feature = "lambda")), allow(dead_code))]
 fn trim_as_freed(eagerly: bool) {
     #[cfg(all(target_os = "linux", target_env = "gnu"))]
@@ -129,6 +138,7 @@ fn trim_as_freed(eagerly: bool) {
             libc::M_TRIM_THRESHOLD,
             if eagerly { 1 << 20 } else { 64 << 20 },
         );
+        libc::mallopt(libc::M_MXFAST, if eagerly { 0 } else { FAST_LISTS });
     }
     #[cfg(not(all(target_os = "linux", target_env = "gnu")))]
     let _ = eagerly;
