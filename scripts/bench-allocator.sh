@@ -6,9 +6,10 @@
 #
 #   scripts/bench-allocator.sh [PAYLOAD...]     default: typical large; ROUNDS=2, LOAD_SECONDS=8
 #
-# The variants: the server as it is (glibc's own tuning of its thresholds until a call of
-# more than 4 MiB, which the kit's pages are not), and fixed trim thresholds of 4, 8, 16 and
-# 64 MiB (mmap at 32 MiB, as the server sets it after a large call), through GLIBC_TUNABLES.
+# The variants: the server as it is (trim at budget::KEPT_TOP, mmap at 32 MiB, set at
+# start-up), glibc's own tuning of its thresholds (any glibc.malloc tunable makes the server
+# leave the allocator alone: tcache_count=7 is glibc's default), and fixed trim thresholds of
+# 4, 8, 16 and 64 MiB (mmap at 32 MiB), through GLIBC_TUNABLES.
 # CPU is the server's task clock over the load, faults its page faults, both per request.
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -21,6 +22,7 @@ cargo build -q --release -p typed-server --manifest-path "$ROOT/Cargo.toml"
 fixed() { echo "glibc.malloc.trim_threshold=$(($1 << 20)):glibc.malloc.mmap_threshold=$((32 << 20))"; }
 VARIANTS=(
   "ours|"
+  "glibc|glibc.malloc.tcache_count=7"
   "trim-4M|$(fixed 4)"
   "trim-8M|$(fixed 8)"
   "trim-16M|$(fixed 16)"
@@ -33,7 +35,7 @@ for round in $(seq "$ROUNDS"); do
     for v in "${VARIANTS[@]}"; do
       name=${v%%|*}
       tunables=${v#*|}
-      # An empty value is no tunable: glibc's own tuning.
+      # An empty value is no tunable: the server's own thresholds.
       start_server "GLIBC_TUNABLES=$tunables"
       kit_load 2 "$p" >/dev/null
       perf stat -x, -e task-clock,page-faults -p "$server" -o "$OUT/stat" -- sleep "$LOAD" &

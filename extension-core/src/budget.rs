@@ -61,11 +61,12 @@ static LARGE_CALLS: std::sync::Mutex<usize> = std::sync::Mutex::new(0);
 /// its free lists hold, but not the free top of the other threads' arenas, which the
 /// allocator trims on `free` only above a threshold it raises to twice the largest block it
 /// has unmapped (up to 64 MiB): 17 to 31 MiB stayed after some 50 MiB calls. Lowering the
-/// threshold for good costs the kit's pages 7 to 10 % CPU (RELIABILITY.md), so it is low
-/// only while large calls are alive, which small calls never make. So are glibc's fast lists
-/// off: tiny blocks parked there are merged into an arena's top later by `malloc_trim`
-/// itself, which then leaves that top in place (20 MiB in an arena whose thread had gone,
-/// after four 50 MiB calls at once), where without them every `free` merges and trims.
+/// threshold for good (to 4 MiB) costs the kit's pages 7 to 10 % CPU (RELIABILITY.md), so it
+/// is low only while large calls are alive, which small calls never make, and
+/// [`KEPT_TOP`] otherwise. So are glibc's fast lists off: tiny blocks parked there are
+/// merged into an arena's top later by `malloc_trim` itself, which then leaves that top in
+/// place (20 MiB in an arena whose thread had gone, after four 50 MiB calls at once), where
+/// without them every `free` merges and trims.
 #[cfg_attr(not(any(feature = "http", feature = "lambda")), allow(dead_code))]
 pub(crate) struct LargeCall(());
 
@@ -119,15 +120,54 @@ impl Drop for LargeCall {
     }
 }
 
+/// The free top of an arena `free` leaves in place between large calls.
+///
+/// Measured on the bench kit's pages with `scripts/bench-allocator.sh` (BENCHMARKS.md,
+/// "Allocator thresholds"): glibc's own tuning (trim at twice the largest block it unmapped,
+/// about 5 MiB there) gave back and faulted in again about 290 pages per 2.5 MB call; 8 MiB,
+/// about 110, for a tenth less CPU per call at a peak 3 % higher; 64 MiB none, at a peak
+/// 16 % higher; 4 MiB, 600. Memory kept is at most this per arena, and large calls give
+/// theirs back regardless.
+#[cfg_attr(not(any(feature = "http", feature = "lambda")), allow(dead_code))]
+const KEPT_TOP: i32 = 8 << 20;
+
+/// Sets the allocator's thresholds for calls that are not large, once per process, before
+/// the first call: the same as after a large call, so that a server behaves the same before
+/// and after its first one. An operator who tunes glibc's allocator (any `glibc.malloc.`
+/// tunable in `GLIBC_TUNABLES`) keeps their tuning until a large call.
+#[cfg_attr(not(any(feature = "http", feature = "lambda")), allow(dead_code))]
+pub(crate) fn tune_allocator() {
+    static TUNED: std::sync::Once = std::sync::Once::new();
+    TUNED.call_once(|| {
+        if operator_tuned(std::env::var_os("GLIBC_TUNABLES").as_deref()) {
+            return;
+        }
+        let calls = LARGE_CALLS.lock().unwrap_or_else(|e| e.into_inner());
+        // A large call in flight has its own thresholds; it sets these when it ends.
+        if *calls == 0 {
+            trim_as_freed(false);
+        }
+    });
+}
+
+/// Whether `GLIBC_TUNABLES` (`name=value` pairs joined by `:`) tunes the allocator.
+#[cfg_attr(not(any(feature = "http", feature = "lambda")), allow(dead_code))]
+fn operator_tuned(tunables: Option<&std::ffi::OsStr>) -> bool {
+    tunables
+        .and_then(|t| t.to_str())
+        .is_some_and(|t| t.split(':').any(|pair| pair.starts_with("glibc.malloc.")))
+}
+
 /// glibc's default largest block kept in a fast list (`DEFAULT_MXFAST` on 64-bit targets).
 #[cfg(all(target_os = "linux", target_env = "gnu"))]
 const FAST_LISTS: libc::c_int = 128;
 
 /// Whether `free` gives a thread arena's free top back to the system from 1 MiB, merging
-/// every block it frees (`true`: no fast lists), or keeps up to 64 MiB of it for reuse as
-/// glibc's own tuning would, with fast lists of blocks up to glibc's default 128 bytes
-/// (`false`). Setting a threshold ends glibc's tuning of both, so the mmap threshold is set
-/// as well, to the 32 MiB its tuning tops out at.
+/// every block it frees (`true`: no fast lists), or keeps up to [`KEPT_TOP`] of it for reuse,
+/// with fast lists of blocks up to glibc's default 128 bytes (`false`). Setting a threshold
+/// ends glibc's tuning of both, so the mmap threshold is set as well, to the 32 MiB its
+/// tuning tops out at: blocks below it come from the arenas, where a page's buffers are
+/// reused.
 #[cfg_attr(not(any(feature = "http", feature = "lambda")), allow(dead_code))]
 fn trim_as_freed(eagerly: bool) {
     #[cfg(all(target_os = "linux", target_env = "gnu"))]
@@ -136,10 +176,34 @@ fn trim_as_freed(eagerly: bool) {
         libc::mallopt(libc::M_MMAP_THRESHOLD, 32 << 20);
         libc::mallopt(
             libc::M_TRIM_THRESHOLD,
-            if eagerly { 1 << 20 } else { 64 << 20 },
+            if eagerly { 1 << 20 } else { KEPT_TOP },
         );
         libc::mallopt(libc::M_MXFAST, if eagerly { 0 } else { FAST_LISTS });
     }
     #[cfg(not(all(target_os = "linux", target_env = "gnu")))]
     let _ = eagerly;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::operator_tuned;
+    use std::ffi::OsStr;
+
+    #[test]
+    fn an_operator_tuning_malloc_keeps_their_tuning() {
+        for tuned in [
+            "glibc.malloc.trim_threshold=1048576",
+            "glibc.pthread.rseq=0:glibc.malloc.tcache_count=7",
+        ] {
+            assert!(operator_tuned(Some(OsStr::new(tuned))), "{tuned}");
+        }
+        for not_tuned in [
+            "",
+            "glibc.pthread.rseq=0",
+            "glibc.mem.tagging=1:x.glibc.malloc.y=1",
+        ] {
+            assert!(!operator_tuned(Some(OsStr::new(not_tuned))), "{not_tuned}");
+        }
+        assert!(!operator_tuned(None));
+    }
 }

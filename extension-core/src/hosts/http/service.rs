@@ -53,6 +53,7 @@ impl ExtensionService {
         config: &HttpConfig,
         state: Arc<ServerState>,
     ) -> Self {
+        crate::budget::tune_allocator();
         ExtensionService {
             heartbeat: None,
             shared: Arc::new(Shared {
@@ -126,8 +127,10 @@ impl ServiceBuilder {
         self
     }
 
-    /// The service.
+    /// The service. Building it sets glibc's allocator thresholds for the process, once, as
+    /// the server does (README, "Limits and memory"), unless `GLIBC_TUNABLES` tunes malloc.
     pub fn build(self) -> ExtensionService {
+        crate::budget::tune_allocator();
         ExtensionService {
             heartbeat: None,
             shared: Arc::new(Shared {

@@ -136,6 +136,7 @@ fn serve(mut args: LambdaArgs, configured: bool, states: States) -> ExitCode {
         Ok(r) => r,
         Err(e) => return cli::startup_error(&e),
     };
+    crate::budget::tune_allocator();
     let code = runtime.block_on(async {
         let api = RuntimeApi::new(&address);
         let modules = if configured {
