@@ -151,7 +151,8 @@ def four_at_once(pid, port, idle, body, stagger, rng, failed):
     after = status_of(pid, "VmRSS")
     print(f"four at once: statuses {sorted(statuses)}, peak {peak / MIB:.1f} MiB above idle, "
           f"slowest /healthCheck {slowest[0] * 1000:.0f} ms, RSS 5 s later {after / MIB:.1f} MiB", flush=True)
-    if len(statuses) != 4 or any(status not in (200, 422) for status in statuses):
+    # 503 is the budget's answer to a body that waited its 5 s (a slow machine): allowed.
+    if len(statuses) != 4 or any(status not in (200, 422, 503) for status in statuses):
         failed.append(f"four at once: statuses {sorted(statuses)}")
     if after > 2 * idle:
         failed.append(f"four at once: RSS {after / MIB:.1f} MiB 5 s later, idle was {idle / MIB:.1f}: "
