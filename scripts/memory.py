@@ -174,10 +174,13 @@ def main():
         print(f"body limit {LIMIT / MIB:.1f} MiB, idle RSS {idle / MIB:.1f} MiB")
         print("| body | bytes | status | peak above idle MiB | x body | RSS 5 s later MiB |")
         print("|---|---|---|---|---|---|")
+        authenticated = []  # the bodies sent with the token, for the four at once
         for name, body, token, expected in shapes():
+            body = body.encode()
+            if token is True:
+                authenticated.append(body)
             if os.environ.get("ONLY") and os.environ["ONLY"] not in name:
                 continue
-            body = body.encode()
             with open(f"/proc/{server.pid}/clear_refs", "w") as f:
                 f.write("5")
             status, answer = post(port, body, token)
@@ -194,7 +197,6 @@ def main():
                               + largest_mappings(server.pid))
         # Four of the first authenticated body (tiny objects) at once; with FOUR_ROUNDS, then
         # four of each other authenticated body in turn, staggered.
-        authenticated = [body.encode() for _, body, token, _ in shapes() if token is True]
         for round_ in range(int(os.environ.get("FOUR_ROUNDS", "1"))):
             four_at_once(server.pid, port, idle, authenticated[round_ % len(authenticated)],
                          1.5 if round_ else 0.0, random.Random(round_), failed)
