@@ -422,10 +422,12 @@ impl Scanner<'_> {
         // whose call costs more than the look.
         #[cfg(target_arch = "x86_64")]
         if let Some(chunk) = self.bytes.get(self.at + 1..self.at + 17) {
-            let (stop, above) = sse2::marks(chunk.as_ptr());
-            let n = stop.trailing_zeros() as usize;
-            if n < 16 && chunk[n] == b'"' && above & ((1 << n) - 1) == 0 {
-                self.at += n + 2;
+            let (stop, quote, above) = sse2::quote_marks(chunk.as_ptr());
+            // The first stop is a quote, with no byte above 0x7F before it: told from the
+            // masks alone, with no second read of the text on the scan's critical path.
+            let first = stop & stop.wrapping_neg();
+            if first & quote != 0 && above & (first - 1) == 0 {
+                self.at += first.trailing_zeros() as usize + 2;
                 return Ok(());
             }
         }
@@ -639,6 +641,13 @@ mod sse2 {
     /// Bit `i` set for each byte `i` of `chunk` that ends a run, and for each above 0x7F.
     #[inline(always)]
     pub(super) fn marks(chunk: *const u8) -> (u32, u32) {
+        let (stop, _, above) = quote_marks(chunk);
+        (stop, above)
+    }
+
+    /// [`marks`], with the quotes on their own: (stops, quotes, bytes above 0x7F).
+    #[inline(always)]
+    pub(super) fn quote_marks(chunk: *const u8) -> (u32, u32, u32) {
         // SAFETY: SSE2 is part of x86_64; the callers pass a pointer to 16 readable bytes,
         // and the load has no alignment requirement.
         unsafe {
@@ -649,7 +658,11 @@ mod sse2 {
             let low = _mm_set1_epi8(0x1F);
             let control = _mm_cmpeq_epi8(_mm_max_epu8(v, low), low);
             let stop = _mm_movemask_epi8(_mm_or_si128(_mm_or_si128(quote, backslash), control));
-            (stop as u32, _mm_movemask_epi8(v) as u32)
+            (
+                stop as u32,
+                _mm_movemask_epi8(quote) as u32,
+                _mm_movemask_epi8(v) as u32,
+            )
         }
     }
 

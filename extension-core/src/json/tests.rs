@@ -173,6 +173,31 @@ fn the_scan_checks_the_grammar_and_bounds_the_nesting() {
 }
 
 #[test]
+fn strings_around_the_short_string_look_scan_as_serde_json_reads_them() {
+    // The scan settles strings of up to 15 bytes from one 16-byte look; every length around
+    // it, with a byte that needs the general loop at every place, must come out as the
+    // general loop says: the same validity as serde_json, and canonical exactly where
+    // serde_json (which writes strings as JSON.stringify does) writes the text back as it was.
+    for len in 0..20 {
+        for at in 0..=len {
+            for special in [
+                "\\n", "\\\"", "\\/", "\\u00e9", "\\u001f", "é", "😀", "\t", "\"", "\\",
+            ] {
+                let s = format!("{}{special}{}", "a".repeat(at), "b".repeat(len - at));
+                let text = format!(r#"["{s}",{{"{s}":0}},"{s}x"]"#);
+                let scanned = scan::scan(text.as_bytes(), super::LIMITS);
+                let parsed = serde_json::from_str::<serde_json::Value>(&text);
+                assert_eq!(scanned.is_ok(), parsed.is_ok(), "{text}");
+                if let (Ok(scanned), Ok(parsed)) = (scanned, parsed) {
+                    let same = serde_json::to_string(&parsed).unwrap() == text;
+                    assert_eq!(scanned.canonical(0..text.len()), same, "{text}");
+                }
+            }
+        }
+    }
+}
+
+#[test]
 fn the_scan_knows_what_javascript_would_write_otherwise() {
     let canonical = |text: &str| {
         let scanned = scan::scan(text.as_bytes(), super::LIMITS).unwrap();
