@@ -579,8 +579,8 @@ fn request_id() -> String {
         .map_or(0, |d| d.as_millis());
     // Not a secret, only different from one call to the next: a count of the calls mixed
     // with a key drawn once per process. A `getrandom` per call was a system call per
-    // request, 1 µs of a one-record call's 20 in the kit. On a failing random source the
-    // count alone still tells calls apart.
+    // request, the only one beyond the kit's baseline server's (`strace -c` under its load).
+    // On a failing random source the count alone still tells calls apart.
     static KEY: std::sync::OnceLock<u64> = std::sync::OnceLock::new();
     static CALLS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
     let key = *KEY.get_or_init(|| getrandom::u64().unwrap_or(0));
