@@ -9,7 +9,9 @@
 # The variants: the server as it is (trim at budget::KEPT_TOP, mmap at 32 MiB, set at
 # start-up), glibc's own tuning of its thresholds (any glibc.malloc tunable makes the server
 # leave the allocator alone: tcache_count=7 is glibc's default), and fixed trim thresholds of
-# 4, 8, 16 and 64 MiB (mmap at 32 MiB), through GLIBC_TUNABLES.
+# 4, 8, 16 and 64 MiB (mmap at 32 MiB), through GLIBC_TUNABLES; and mimalloc (the
+# `mimalloc` feature of extension-core, built into target/mimalloc), as it is and with
+# MIMALLOC_PURGE_DELAY=0 (freed memory given back at once).
 # CPU is the server's task clock over the load, faults its page faults, both per request.
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -19,6 +21,9 @@ PORT=${PORT:-18111}
 # shellcheck source=kit-load.sh
 . "$ROOT/scripts/kit-load.sh"
 cargo build -q --release -p typed-server --manifest-path "$ROOT/Cargo.toml"
+cargo build -q --release -p typed-server --manifest-path "$ROOT/Cargo.toml" \
+  --features extension-core/mimalloc --target-dir "$ROOT/target/mimalloc"
+MIMALLOC=$ROOT/target/mimalloc/release/typed-server
 fixed() { echo "glibc.malloc.trim_threshold=$(($1 << 20)):glibc.malloc.mmap_threshold=$((32 << 20))"; }
 VARIANTS=(
   "ours|"
@@ -27,16 +32,20 @@ VARIANTS=(
   "trim-8M|$(fixed 8)"
   "trim-16M|$(fixed 16)"
   "trim-64M|$(fixed 64)"
+  "mimalloc||$MIMALLOC"
+  "mi-purge0|MIMALLOC_PURGE_DELAY=0|$MIMALLOC"
 )
 OUT=$(mktemp -d)
 printf '%-8s %-9s %6s %12s %11s %13s\n' payload variant round 'cpu ms/req' 'faults/req' 'peak RSS MiB'
 for round in $(seq "$ROUNDS"); do
   for p in $PAYLOADS; do
     for v in "${VARIANTS[@]}"; do
-      name=${v%%|*}
-      tunables=${v#*|}
-      # An empty value is no tunable: the server's own thresholds.
-      start_server "GLIBC_TUNABLES=$tunables"
+      IFS='|' read -r name setting SERVER_BIN <<<"$v"
+      # An empty value is no setting: the server's own thresholds.
+      case $setting in
+        MIMALLOC_*) start_server "$setting" ;;
+        *) start_server "GLIBC_TUNABLES=$setting" ;;
+      esac
       kit_load 2 "$p" >/dev/null
       perf stat -x, -e task-clock,page-faults -p "$server" -o "$OUT/stat" -- sleep "$LOAD" &
       stat=$!

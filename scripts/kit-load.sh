@@ -14,10 +14,11 @@ for p in $PAYLOADS; do
   [ -f "$PAYLOAD_DIR/$p.json" ] || python3 "$KIT/payload.py" "$PAYLOAD_DIR" >/dev/null
 done
 
-# start_server [ENV=VALUE...]: examples/typed-server (release, built) on PORT with the
-# given environment, killed when the script exits; returns once it answers /healthCheck.
+# start_server [ENV=VALUE...]: examples/typed-server (release, built; SERVER_BIN another
+# build of it) on PORT with the given environment, killed when the script exits; returns once
+# it answers /healthCheck.
 start_server() {
-  env "$@" RUST_LOG=warn "$ROOT/target/release/typed-server" --port "$PORT" \
+  env "$@" RUST_LOG=warn "${SERVER_BIN:-$ROOT/target/release/typed-server}" --port "$PORT" \
     --system-token "$TOKEN" --diy &
   server=$!
   trap 'kill $server 2>/dev/null || true' EXIT
