@@ -214,76 +214,116 @@ impl Scanner<'_> {
         }
     }
 
+    /// White space at `at`, skipped (and noted inside a value): out of line, as canonical
+    /// text has none.
+    #[cold]
+    #[inline(never)]
+    fn spaces(&mut self, at: usize) -> usize {
+        self.at = at;
+        self.space();
+        self.at
+    }
+
+    /// The grammar walk. The position lives in a local, not in `self`, so that it stays in a
+    /// register: each token's place depends on the one before, and a store and reload of it
+    /// on that chain measured a tenth of the scan.
     fn run(&mut self) -> Result<(), ScanError> {
+        let bytes = self.bytes;
+        let mut at = 0;
         // Top-level white space is not part of any value.
-        while let Some(b' ' | b'\n' | b'\r' | b'\t') = self.bytes.get(self.at) {
-            self.at += 1;
+        while let Some(b' ' | b'\n' | b'\r' | b'\t') = bytes.get(at) {
+            at += 1;
+        }
+        let mut values = 0u64;
+        // Whether the innermost open container is an object.
+        let mut object = false;
+        macro_rules! space {
+            () => {
+                if let Some(b' ' | b'\n' | b'\r' | b'\t') = bytes.get(at) {
+                    at = self.spaces(at);
+                }
+            };
+        }
+        macro_rules! fail {
+            ($message:expr) => {{
+                self.at = at;
+                return self.error($message);
+            }};
         }
         'value: loop {
             // A value starts here.
-            self.out.values += 1;
-            match self.bytes.get(self.at) {
+            values += 1;
+            match bytes.get(at) {
+                Some(b'"') => at = self.string_at(at)?,
                 Some(b'{') => {
+                    self.at = at;
                     self.open(true)?;
-                    self.space();
-                    if self.bytes.get(self.at) == Some(&b'}') {
-                        self.at += 1;
-                        self.close();
+                    at += 1;
+                    object = true;
+                    space!();
+                    if bytes.get(at) == Some(&b'}') {
+                        at += 1;
+                        self.at = at;
+                        object = self.close();
                     } else {
-                        self.key()?;
+                        at = self.key_at(at)?;
                         continue 'value;
                     }
                 }
                 Some(b'[') => {
+                    self.at = at;
                     self.open(false)?;
-                    self.space();
-                    if self.bytes.get(self.at) == Some(&b']') {
-                        self.at += 1;
-                        self.close();
+                    at += 1;
+                    object = false;
+                    space!();
+                    if bytes.get(at) == Some(&b']') {
+                        at += 1;
+                        self.at = at;
+                        object = self.close();
                     } else {
                         continue 'value;
                     }
                 }
-                Some(b'"') => self.string()?,
-                Some(b'-' | b'0'..=b'9') => self.number()?,
-                Some(b't') => self.literal(b"true")?,
-                Some(b'f') => self.literal(b"false")?,
-                Some(b'n') => self.literal(b"null")?,
-                Some(_) => return self.error("expected a value"),
-                None => return self.error("unexpected end of the text, expected a value"),
+                Some(b'-' | b'0'..=b'9') => at = self.number(at)?,
+                Some(b't') => at = self.literal(at, b"true")?,
+                Some(b'f') => at = self.literal(at, b"false")?,
+                Some(b'n') => at = self.literal(at, b"null")?,
+                Some(_) => fail!("expected a value"),
+                None => fail!("unexpected end of the text, expected a value"),
             }
             // After a value: a separator, a close, or the end.
             loop {
-                self.space();
-                let Some(&(object, _)) = self.stack.last() else {
-                    while let Some(b' ' | b'\n' | b'\r' | b'\t') = self.bytes.get(self.at) {
-                        self.at += 1;
+                if self.stack.is_empty() {
+                    while let Some(b' ' | b'\n' | b'\r' | b'\t') = bytes.get(at) {
+                        at += 1;
                     }
-                    return if self.at == self.bytes.len() {
-                        Ok(())
-                    } else {
-                        self.error("trailing characters after the value")
-                    };
-                };
-                match (self.bytes.get(self.at), object) {
+                    self.out.values = values;
+                    if at == bytes.len() {
+                        return Ok(());
+                    }
+                    fail!("trailing characters after the value");
+                }
+                space!();
+                match (bytes.get(at), object) {
                     (Some(b','), true) => {
-                        self.at += 1;
-                        self.space();
-                        self.key()?;
+                        at += 1;
+                        space!();
+                        at = self.key_at(at)?;
                         continue 'value;
                     }
                     (Some(b','), false) => {
-                        self.at += 1;
-                        self.space();
+                        at += 1;
+                        space!();
                         continue 'value;
                     }
                     (Some(b'}'), true) | (Some(b']'), false) => {
-                        self.at += 1;
-                        self.close();
+                        at += 1;
+                        self.at = at;
+                        object = self.close();
                     }
-                    (None, _) => return self.error("unexpected end of the text"),
-                    (Some(_), true) => return self.error("expected `,` or `}`"),
-                    (Some(_), false) => return self.error("expected `,` or `]`"),
+                    (None, _) => fail!("unexpected end of the text"),
+                    (Some(_), true) => fail!("expected `,` or `}`"),
+                    (Some(_), false) => fail!("expected `,` or `]`"),
                 }
             }
         }
@@ -294,7 +334,6 @@ impl Scanner<'_> {
             return self.error("nested too deeply");
         }
         self.stack.push((object, self.at as u32));
-        self.at += 1;
         self.out.depth = self.out.depth.max(self.stack.len() as u32);
         if object {
             self.objects.push(Names {
@@ -307,10 +346,10 @@ impl Scanner<'_> {
         Ok(())
     }
 
-    /// After a container's closing bracket.
-    fn close(&mut self) {
+    /// After a container's closing bracket; whether the container around it is an object.
+    fn close(&mut self) -> bool {
         let Some((object, start)) = self.stack.pop() else {
-            return;
+            return false;
         };
         let mut names = u64::MAX;
         if object {
@@ -338,20 +377,44 @@ impl Scanner<'_> {
                 _ => self.out.ends.push(noted),
             }
         }
+        matches!(self.stack.last(), Some(&(true, _)))
     }
 
-    /// A member name and its colon; a name given twice makes the object not canonical.
-    fn key(&mut self) -> Result<(), ScanError> {
-        if self.bytes.get(self.at) != Some(&b'"') {
+    /// A member name and its colon at `at`; where its value starts. A name given twice makes
+    /// the object not canonical.
+    #[inline(always)]
+    fn key_at(&mut self, at: usize) -> Result<usize, ScanError> {
+        if self.bytes.get(at) != Some(&b'"') {
+            self.at = at;
             return self.error("expected a member name");
         }
-        let start = self.at;
-        self.string()?;
-        let end = self.at;
+        let start = at;
+        let end = self.string_at(at)?;
+        self.name(start, end)?;
+        let bytes = self.bytes;
+        let mut at = end;
+        if let Some(b' ' | b'\n' | b'\r' | b'\t') = bytes.get(at) {
+            at = self.spaces(at);
+        }
+        if bytes.get(at) != Some(&b':') {
+            self.at = at;
+            return self.error("expected `:`");
+        }
+        at += 1;
+        if let Some(b' ' | b'\n' | b'\r' | b'\t') = bytes.get(at) {
+            at = self.spaces(at);
+        }
+        Ok(at)
+    }
+
+    /// A member name, checked against the others of its object.
+    #[inline(always)]
+    fn name(&mut self, start: usize, end: usize) -> Result<(), ScanError> {
         let bytes = self.bytes;
         let name = &bytes[start..end];
         // Keys are only read inside objects.
         let Some(names) = self.objects.last_mut() else {
+            self.at = start;
             return self.error("expected a value");
         };
         let repeated = match &mut names.set {
@@ -396,42 +459,41 @@ impl Scanner<'_> {
         if keep {
             self.keys.push((start as u32, end as u32));
         }
-        self.space();
-        if self.bytes.get(self.at) != Some(&b':') {
-            return self.error("expected `:`");
-        }
-        self.at += 1;
-        self.space();
         Ok(())
     }
 
-    fn literal(&mut self, word: &'static [u8]) -> Result<(), ScanError> {
-        if self.bytes[self.at..].starts_with(word) {
-            self.at += word.len();
-            Ok(())
+    /// `true`, `false` or `null` at `at`; where it ends.
+    #[inline(always)]
+    fn literal(&mut self, at: usize, word: &'static [u8]) -> Result<usize, ScanError> {
+        if self.bytes[at..].starts_with(word) {
+            Ok(at + word.len())
         } else {
+            self.at = at;
             self.error("expected `true`, `false` or `null`")
         }
     }
 
-    /// A string at its opening quote.
+    /// A string at its opening quote `at`; where it ends.
     #[inline(always)]
-    fn string(&mut self) -> Result<(), ScanError> {
-        // Most strings of a page (member names, ids, dates) are short, ASCII and unescaped:
-        // one look at the 16 bytes after the quote settles them without the general loop,
-        // whose call costs more than the look.
+    fn string_at(&mut self, at: usize) -> Result<usize, ScanError> {
+        // Most strings of a page (member names, ids, dates, e-mail addresses) are short,
+        // ASCII and unescaped: one look at the 32 bytes after the quote (two loads issued
+        // together) settles them without the general loop, whose call costs more than the look.
         #[cfg(target_arch = "x86_64")]
-        if let Some(chunk) = self.bytes.get(self.at + 1..self.at + 17) {
-            let (stop, quote, above) = sse2::quote_marks(chunk.as_ptr());
+        if let Some(chunk) = self.bytes.get(at + 1..at + 33) {
+            let (s0, q0, a0) = sse2::quote_marks(chunk.as_ptr());
+            let (s1, q1, a1) = sse2::quote_marks(chunk[16..].as_ptr());
+            let (stop, quote, above) = (s0 | s1 << 16, q0 | q1 << 16, a0 | a1 << 16);
             // The first stop is a quote, with no byte above 0x7F before it: told from the
             // masks alone, with no second read of the text on the scan's critical path.
             let first = stop & stop.wrapping_neg();
-            if first & quote != 0 && above & (first - 1) == 0 {
-                self.at += first.trailing_zeros() as usize + 2;
-                return Ok(());
+            if first & quote != 0 && above & first.wrapping_sub(1) == 0 {
+                return Ok(at + first.trailing_zeros() as usize + 2);
             }
         }
-        self.any_string()
+        self.at = at;
+        self.any_string()?;
+        Ok(self.at)
     }
 
     /// A string at its opening quote, whatever it holds.
@@ -529,10 +591,10 @@ impl Scanner<'_> {
 
     /// A number; canonical when `Number.prototype.toString` would write it the same way:
     /// no exponent, no redundant zero, at most 15 significant digits, within 1e-6..1e21.
-    fn number(&mut self) -> Result<(), ScanError> {
-        let start = self.at;
+    #[inline(always)]
+    fn number(&mut self, start: usize) -> Result<usize, ScanError> {
         let bytes = self.bytes;
-        let mut at = self.at;
+        let mut at = start;
         let negative = bytes[at] == b'-';
         if negative {
             at += 1;
@@ -584,7 +646,6 @@ impl Scanner<'_> {
                 return self.error("invalid number");
             }
         }
-        self.at = at;
         if canonical {
             let zero_int = bytes[int_start] == b'0';
             let significant = if zero_int {
@@ -600,7 +661,7 @@ impl Scanner<'_> {
         if !canonical {
             self.note(start..at);
         }
-        Ok(())
+        Ok(at)
     }
 }
 
