@@ -131,6 +131,14 @@ fn range_of<'t>(text: &'t Bytes, range: &Range<u32>) -> &'t str {
 
 /// Decodes checked JSON text as a `Value`, with JavaScript's reading of numbers.
 pub(crate) fn decode_value(text: &str) -> Value {
+    // The value a function reads most: a string without escapes, copied as it is.
+    if let Some(plain) = text
+        .strip_prefix('"')
+        .and_then(|t| t.strip_suffix('"'))
+        .filter(|t| !t.as_bytes().contains(&b'\\'))
+    {
+        return Value::String(plain.to_owned());
+    }
     let mut de = de::Deserializer::new(text, &UNSCANNED, 0, u64::MAX);
     // The text was checked by the scan; `null` is what a broken promise reads as.
     Value::deserialize(&mut de).unwrap_or(Value::Null)
@@ -325,8 +333,20 @@ impl Record {
                 }
             }
             // The first member of a name is the only one: walk up to it.
-            let mut de = de::Deserializer::new(self.text(), &UNSCANNED, 0, u64::MAX);
-            let (start, raw) = de.find(name).ok()??;
+            let (found, escaped) = if self.canonical && plain {
+                super::scan::find_canonical(&self.text, name.as_bytes())
+            } else {
+                (None, true)
+            };
+            let (start, raw) = match found {
+                Some(found) => found,
+                // No name written with an escape on the way: it is not there.
+                None if !escaped => return None,
+                None => {
+                    let mut de = de::Deserializer::new(self.text(), &UNSCANNED, 0, u64::MAX);
+                    de.find(name).ok()??
+                }
+            };
             let (start, raw) = (start as u32, raw.start as u32..raw.end as u32);
             let escaped = self
                 .text
@@ -802,19 +822,35 @@ impl Serialize for Splice<'_> {
         let record = self.0;
         let text = record.text();
         let cut = |range: Range<usize>| text.get(range).unwrap_or_default();
-        let mut placed: Vec<(&Range<u32>, &Value)> = record
-            .changes
-            .iter()
-            .filter(|c| !c.last)
-            .filter_map(|c| Some((&c.place.as_ref()?.1, c.value.as_ref()?)))
-            .collect();
-        placed.sort_unstable_by_key(|(raw, _)| raw.start);
+        let placed = || {
+            record
+                .changes
+                .iter()
+                .filter(|c| !c.last)
+                .filter_map(|c| Some((&c.place.as_ref()?.1, c.value.as_ref()?)))
+        };
         let mut seq = serializer.serialize_seq(None)?;
         let mut at = 0;
-        for (raw, value) in placed {
-            seq.serialize_element(&Piece::Text(cut(at..raw.start as usize)))?;
-            seq.serialize_element(&Piece::Value(value))?;
-            at = raw.end as usize;
+        // The changed values in the order of the text. A function changes a record in a few
+        // places: each next one is found by a look at them all, with no vector to sort (an
+        // allocation for every record of a page); many are sorted.
+        if record.changes.len() <= 8 {
+            while let Some((raw, value)) = placed()
+                .filter(|(raw, _)| raw.start as usize >= at)
+                .min_by_key(|(raw, _)| raw.start)
+            {
+                seq.serialize_element(&Piece::Text(cut(at..raw.start as usize)))?;
+                seq.serialize_element(&Piece::Value(value))?;
+                at = raw.end as usize;
+            }
+        } else {
+            let mut sorted: Vec<(&Range<u32>, &Value)> = placed().collect();
+            sorted.sort_unstable_by_key(|(raw, _)| raw.start);
+            for (raw, value) in sorted {
+                seq.serialize_element(&Piece::Text(cut(at..raw.start as usize)))?;
+                seq.serialize_element(&Piece::Value(value))?;
+                at = raw.end as usize;
+            }
         }
         // Up to the closing brace, then the added members.
         let close = text.len().saturating_sub(1);

@@ -665,6 +665,101 @@ impl Scanner<'_> {
     }
 }
 
+/// In the text of an object the scan found canonical (no white space anywhere), the first
+/// member whose name is written as `name`: where its name starts (its quote) and where its
+/// value is. A name written with an escape is not `name` as written: `None` with `true`, for
+/// the caller to read the text otherwise.
+///
+/// Hand-written for the lookup a function makes on every record of a page: the walk keeps
+/// its place in a register and trusts the scan (no white space, no grammar to check), where
+/// the general decoder checks both at every token.
+pub(crate) fn find_canonical(text: &[u8], name: &[u8]) -> (Option<(usize, Range<usize>)>, bool) {
+    let mut at = 1;
+    if text.get(at) != Some(&b'"') {
+        return (None, false);
+    }
+    loop {
+        let Some((end, escaped)) = string_end(text, at) else {
+            return (None, false);
+        };
+        if escaped {
+            return (None, true);
+        }
+        // `end` is just past the name's closing quote, at its colon.
+        let value = end + 1;
+        let Some(value_end) = value_end(text, value) else {
+            return (None, false);
+        };
+        if text.get(at + 1..end - 1) == Some(name) {
+            return (Some((at, value..value_end)), false);
+        }
+        match text.get(value_end) {
+            Some(b',') => at = value_end + 1,
+            _ => return (None, false),
+        }
+    }
+}
+
+/// Just past the string whose opening quote is at `at`, in checked text; whether it holds an
+/// escape.
+#[inline]
+fn string_end(text: &[u8], at: usize) -> Option<(usize, bool)> {
+    #[cfg(target_arch = "x86_64")]
+    if let Some(chunk) = text.get(at + 1..at + 17) {
+        let (stop, quote, _) = sse2::quote_marks(chunk.as_ptr());
+        let first = stop & stop.wrapping_neg();
+        if first & quote != 0 {
+            return Some((at + first.trailing_zeros() as usize + 2, false));
+        }
+    }
+    let mut at = at + 1;
+    let mut escaped = false;
+    loop {
+        at += plain_run(text.get(at..)?);
+        match text.get(at)? {
+            b'"' => return Some((at + 1, escaped)),
+            b'\\' => {
+                escaped = true;
+                at += 2;
+            }
+            // A control character: not in checked text.
+            _ => return None,
+        }
+    }
+}
+
+/// Just past the value starting at `at`, in checked canonical text.
+fn value_end(text: &[u8], at: usize) -> Option<usize> {
+    match text.get(at)? {
+        b'"' => string_end(text, at).map(|(end, _)| end),
+        b'{' | b'[' => {
+            let mut depth = 0usize;
+            let mut at = at;
+            loop {
+                match text.get(at)? {
+                    b'{' | b'[' => depth += 1,
+                    b'}' | b']' => {
+                        depth -= 1;
+                        if depth == 0 {
+                            return Some(at + 1);
+                        }
+                    }
+                    b'"' => {
+                        at = string_end(text, at)?.0;
+                        continue;
+                    }
+                    _ => {}
+                }
+                at += 1;
+            }
+        }
+        _ => {
+            let rest = text.get(at..)?;
+            Some(at + rest.iter().position(|b| matches!(b, b',' | b'}' | b']'))?)
+        }
+    }
+}
+
 /// How many bytes from the start of `bytes` need no attention inside a string: no `"`, no
 /// `\\`, no control character.
 #[inline]

@@ -527,6 +527,24 @@ fn changes_are_spliced_into_the_text_in_javascript_order() {
     assert_eq!(r.remove("b"), Some(json!(2)));
     assert_eq!(written(&r), r#"{"a":4}"#);
     assert_eq!(r.keys().collect::<Vec<_>>(), ["a"]);
+    // Changed in any order, written in the text's: a few changes and many (two ways).
+    for changed in [3, 12] {
+        let members: Vec<String> = (0..12).map(|i| format!(r#""k{i}":{i}"#)).collect();
+        let mut r = one(&format!("{{{}}}", members.join(",")));
+        for i in (0..changed).rev() {
+            r[format!("k{}", i * 11 % 12).as_str()] = json!(format!("v{i}"));
+        }
+        r.insert("added", true);
+        let mut expected = serde_json::Map::new();
+        for i in 0..12 {
+            expected.insert(format!("k{i}"), json!(i));
+        }
+        for i in 0..changed {
+            expected.insert(format!("k{}", i * 11 % 12), json!(format!("v{i}")));
+        }
+        expected.insert("added".into(), json!(true));
+        assert_eq!(written(&r), serde_json::to_string(&expected).unwrap());
+    }
     // An empty object gains its first member without a comma.
     let mut r = one("{}");
     r.insert("x", true);
@@ -564,6 +582,32 @@ fn changes_are_spliced_into_the_text_in_javascript_order() {
 /// A record the scan noted (128 bytes or more) is looked up through the filter of its names:
 /// every name there is found, every name not there is not, whatever the filter's collisions,
 /// and objects with too many names for a filter are searched as before.
+#[test]
+fn the_canonical_walk_finds_members_where_the_decoder_finds_them() {
+    let objects = [
+        "{}",
+        r#"{"id":100001,"name":"ada","tags":["name",{"name":1}],"n":{"a":[[]],"b":"}"},"x":null}"#,
+        r#"{"a":"\"name\":1","name":[1,{"c":"]"}],"b":-1.5,"c":true,"d":false}"#,
+        r#"{"k":"é😀\n","long":"a string of more than thirty-two bytes, to end in the loop","z":0}"#,
+        r#"{"a":1,"n\u0061me":2,"name":3}"#,
+        r#"{"a\"b":1,"c":2}"#,
+    ];
+    for text in objects {
+        let scanned = scan::scan(text.as_bytes(), super::LIMITS).expect("JSON");
+        for name in [
+            "", "id", "name", "tags", "n", "x", "a", "b", "c", "d", "k", "long", "z",
+        ] {
+            let mut de = super::de::Deserializer::new(text, &scanned, 0, u64::MAX);
+            let expected = de.find(name).expect("walks");
+            match scan::find_canonical(text.as_bytes(), name.as_bytes()) {
+                // A name written with an escape on the way: the caller reads the text.
+                (None, true) => assert!(text.contains('\\'), "{text} {name}"),
+                (found, _) => assert_eq!(found, expected, "{text} {name}"),
+            }
+        }
+    }
+}
+
 #[test]
 fn member_lookups_through_the_scan_filter_find_exactly_the_members_there() {
     for members in [3usize, 12, 40, 70, 200] {
