@@ -609,6 +609,38 @@ fn the_canonical_walk_finds_members_where_the_decoder_finds_them() {
 }
 
 #[test]
+fn change_lists_of_dropped_records_are_reused_up_to_a_bound() {
+    use super::record::spare_changes;
+    let page = format!("[{}]", vec![r#"{"name":"ada","n":1}"#; 3000].join(","));
+    for round in 0..2 {
+        let mut records: Vec<Record> = read(&page).expect("decodes");
+        for record in &mut records {
+            record.insert("processed", true);
+        }
+        // In the second round the first 1 024 records took the spare lists, which came back
+        // empty.
+        assert_eq!(spare_changes(), 0, "round {round}");
+        assert!(records.iter().all(|r| r.len() == 3));
+        for i in [0, 1023, 2999] {
+            assert_eq!(
+                written(&records[i]),
+                r#"{"name":"ada","n":1,"processed":true}"#
+            );
+        }
+        drop(records);
+        assert_eq!(spare_changes(), 1024, "kept up to the bound");
+    }
+    // A list grown past its first room is not kept.
+    let mut record: Record = read(r#"{"a":1}"#).expect("decodes");
+    for i in 0..5 {
+        record.insert(format!("k{i}"), i);
+    }
+    let before = spare_changes();
+    drop(record);
+    assert_eq!(spare_changes(), before);
+}
+
+#[test]
 fn member_lookups_through_the_scan_filter_find_exactly_the_members_there() {
     for members in [3usize, 12, 40, 70, 200] {
         let object: serde_json::Map<String, Value> = (0..members)
