@@ -115,7 +115,8 @@ impl Drop for Changes {
             return;
         }
         let mut list = std::mem::take(&mut self.0);
-        // Emptied before the spare list is borrowed: dropping a value runs no code of ours.
+        // Emptied first, so that the spare lists hold no values and are borrowed only while
+        // nothing else runs (dropping a change drops only its name and value).
         list.clear();
         let _ = SPARE.try_with(|spare| {
             let mut spare = spare.borrow_mut();
