@@ -310,22 +310,12 @@ impl<'de> Deserializer<'de> {
 
     /// Skips a string token; answers whether it has an escape.
     fn skip_string(&mut self) -> Result<bool, Error> {
-        self.at += 1;
-        let mut escaped = false;
-        loop {
-            self.at += super::scan::plain_run(self.text.get(self.at..).unwrap_or_default());
-            match self.peek() {
-                Some(b'"') => {
-                    self.at += 1;
-                    return Ok(escaped);
-                }
-                Some(b'\\') => {
-                    escaped = true;
-                    self.at += 2;
-                }
-                Some(_) => self.at += 1,
-                None => return self.broken(),
+        match super::scan::string_end(self.text, self.at) {
+            Some((end, escaped)) => {
+                self.at = end;
+                Ok(escaped)
             }
+            None => self.broken(),
         }
     }
 

@@ -904,23 +904,25 @@ impl Serialize for Splice<'_> {
         // The changed values in the order of the text. A function changes a record in a few
         // places: each next one is found by a look at them all, with no vector to sort (an
         // allocation for every record of a page); many are sorted.
-        if record.changes.len() <= 8 {
-            while let Some((raw, value)) = placed()
-                .filter(|(raw, _)| raw.start as usize >= at)
-                .min_by_key(|(raw, _)| raw.start)
-            {
-                seq.serialize_element(&Piece::Text(cut(at..raw.start as usize)))?;
-                seq.serialize_element(&Piece::Value(value))?;
-                at = raw.end as usize;
-            }
-        } else {
-            let mut sorted: Vec<(&Range<u32>, &Value)> = placed().collect();
+        let few = record.changes.len() <= 8;
+        let mut sorted: Vec<(&Range<u32>, &Value)> = Vec::new();
+        if !few {
+            sorted = placed().collect();
             sorted.sort_unstable_by_key(|(raw, _)| raw.start);
-            for (raw, value) in sorted {
-                seq.serialize_element(&Piece::Text(cut(at..raw.start as usize)))?;
-                seq.serialize_element(&Piece::Value(value))?;
-                at = raw.end as usize;
-            }
+        }
+        let mut sorted = sorted.into_iter();
+        loop {
+            let next = if few {
+                placed()
+                    .filter(|(raw, _)| raw.start as usize >= at)
+                    .min_by_key(|(raw, _)| raw.start)
+            } else {
+                sorted.next()
+            };
+            let Some((raw, value)) = next else { break };
+            seq.serialize_element(&Piece::Text(cut(at..raw.start as usize)))?;
+            seq.serialize_element(&Piece::Value(value))?;
+            at = raw.end as usize;
         }
         // Up to the closing brace, then the added members.
         let close = text.len().saturating_sub(1);

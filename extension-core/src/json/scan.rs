@@ -214,8 +214,16 @@ impl Scanner<'_> {
         }
     }
 
-    /// White space at `at`, skipped (and noted inside a value): out of line, as canonical
-    /// text has none.
+    /// Past any white space at `at` (noted inside a value).
+    #[inline(always)]
+    fn skip_space(&mut self, at: usize) -> usize {
+        match self.bytes.get(at) {
+            Some(b' ' | b'\n' | b'\r' | b'\t') => self.spaces(at),
+            _ => at,
+        }
+    }
+
+    /// White space at `at`, skipped and noted: out of line, as canonical text has none.
     #[cold]
     #[inline(never)]
     fn spaces(&mut self, at: usize) -> usize {
@@ -237,13 +245,6 @@ impl Scanner<'_> {
         let mut values = 0u64;
         // Whether the innermost open container is an object.
         let mut object = false;
-        macro_rules! space {
-            () => {
-                if let Some(b' ' | b'\n' | b'\r' | b'\t') = bytes.get(at) {
-                    at = self.spaces(at);
-                }
-            };
-        }
         macro_rules! fail {
             ($message:expr) => {{
                 self.at = at;
@@ -255,32 +256,20 @@ impl Scanner<'_> {
             values += 1;
             match bytes.get(at) {
                 Some(b'"') => at = self.string_at(at)?,
-                Some(b'{') => {
+                Some(&open @ (b'{' | b'[')) => {
+                    object = open == b'{';
                     self.at = at;
-                    self.open(true)?;
-                    at += 1;
-                    object = true;
-                    space!();
-                    if bytes.get(at) == Some(&b'}') {
+                    self.open(object)?;
+                    at = self.skip_space(at + 1);
+                    // `}` and `]` are two past `{` and `[`.
+                    if bytes.get(at) == Some(&(open + 2)) {
                         at += 1;
                         self.at = at;
                         object = self.close();
                     } else {
-                        at = self.key_at(at)?;
-                        continue 'value;
-                    }
-                }
-                Some(b'[') => {
-                    self.at = at;
-                    self.open(false)?;
-                    at += 1;
-                    object = false;
-                    space!();
-                    if bytes.get(at) == Some(&b']') {
-                        at += 1;
-                        self.at = at;
-                        object = self.close();
-                    } else {
+                        if object {
+                            at = self.key_at(at)?;
+                        }
                         continue 'value;
                     }
                 }
@@ -303,17 +292,15 @@ impl Scanner<'_> {
                     }
                     fail!("trailing characters after the value");
                 }
-                space!();
+                at = self.skip_space(at);
                 match (bytes.get(at), object) {
                     (Some(b','), true) => {
-                        at += 1;
-                        space!();
+                        at = self.skip_space(at + 1);
                         at = self.key_at(at)?;
                         continue 'value;
                     }
                     (Some(b','), false) => {
-                        at += 1;
-                        space!();
+                        at = self.skip_space(at + 1);
                         continue 'value;
                     }
                     (Some(b'}'), true) | (Some(b']'), false) => {
@@ -391,20 +378,12 @@ impl Scanner<'_> {
         let start = at;
         let end = self.string_at(at)?;
         self.name(start, end)?;
-        let bytes = self.bytes;
-        let mut at = end;
-        if let Some(b' ' | b'\n' | b'\r' | b'\t') = bytes.get(at) {
-            at = self.spaces(at);
-        }
-        if bytes.get(at) != Some(&b':') {
+        let at = self.skip_space(end);
+        if self.bytes.get(at) != Some(&b':') {
             self.at = at;
             return self.error("expected `:`");
         }
-        at += 1;
-        if let Some(b' ' | b'\n' | b'\r' | b'\t') = bytes.get(at) {
-            at = self.spaces(at);
-        }
-        Ok(at)
+        Ok(self.skip_space(at + 1))
     }
 
     /// A member name, checked against the others of its object.
@@ -703,7 +682,7 @@ pub(crate) fn find_canonical(text: &[u8], name: &[u8]) -> (Option<(usize, Range<
 /// Just past the string whose opening quote is at `at`, in checked text; whether it holds an
 /// escape.
 #[inline]
-fn string_end(text: &[u8], at: usize) -> Option<(usize, bool)> {
+pub(crate) fn string_end(text: &[u8], at: usize) -> Option<(usize, bool)> {
     #[cfg(target_arch = "x86_64")]
     if let Some(chunk) = text.get(at + 1..at + 17) {
         let (stop, quote, _) = sse2::quote_marks(chunk.as_ptr());
