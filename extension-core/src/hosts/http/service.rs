@@ -585,14 +585,17 @@ fn request_id() -> String {
     static CALLS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
     let key = *KEY.get_or_init(|| getrandom::u64().unwrap_or(0));
     let mut n = mix(key ^ CALLS.fetch_add(1, Ordering::Relaxed));
-    let suffix: String = (0..4)
-        .map(|_| {
-            let c = char::from(b"0123456789abcdefghijklmnopqrstuvwxyz"[(n % 36) as usize]);
-            n /= 36;
-            c
-        })
-        .collect();
-    format!("{millis}{suffix}")
+    use std::fmt::Write as _;
+    // Sized up front: `format!` grew it by `realloc`, which takes the allocator's lock.
+    let mut id = String::with_capacity(32);
+    let _ = write!(id, "{millis}");
+    for _ in 0..4 {
+        id.push(char::from(
+            b"0123456789abcdefghijklmnopqrstuvwxyz"[(n % 36) as usize],
+        ));
+        n /= 36;
+    }
+    id
 }
 
 /// SplitMix64's finaliser: a bijection of `u64` that scatters consecutive counts.
