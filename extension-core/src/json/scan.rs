@@ -170,9 +170,10 @@ pub fn scan(bytes: &[u8], limits: Limits) -> Result<Scanned, ScanError> {
         // none of them: each growth is a `realloc`, which takes the allocator arena's lock
         // (no thread cache in front of it), and with both workers busy that lock was most of
         // the server's `futex` calls on one-record calls (perf record on sys_enter_futex).
-        objects: Vec::with_capacity(8),
-        keys: Vec::with_capacity(64),
-        stack: Vec::with_capacity(16),
+        // No more than the text could need: a short one (a single value) allocates little.
+        objects: Vec::with_capacity(8.min(bytes.len() / 2)),
+        keys: Vec::with_capacity(64.min(bytes.len() / 4)),
+        stack: Vec::with_capacity(16.min(bytes.len() / 2)),
     };
     s.run()?;
     s.out.noncanonical = (!s.regions_full).then_some(s.regions);
