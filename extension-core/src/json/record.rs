@@ -393,7 +393,8 @@ impl Record {
             // note the record, a search of its text says it, cheaper than the walk. When the
             // filter says it may be there it almost always is: the walk, without a search
             // first (a name sharing its bit with another costs the walk).
-            if self.canonical && plain {
+            // The first member of a name is the only one: walk up to it.
+            let (found, escaped) = if self.canonical && plain {
                 let absent = match self.names {
                     u64::MAX => !contains_text(&self.text, name),
                     names => names & super::scan::name_bit(name.as_bytes()) == 0,
@@ -401,9 +402,6 @@ impl Record {
                 if absent {
                     return None;
                 }
-            }
-            // The first member of a name is the only one: walk up to it.
-            let (found, escaped) = if self.canonical && plain {
                 super::scan::find_canonical(&self.text, name.as_bytes())
             } else {
                 (None, true)

@@ -579,9 +579,6 @@ fn changes_are_spliced_into_the_text_in_javascript_order() {
     assert_eq!(written(&r), r#"{"a":5,"b":2}"#);
 }
 
-/// A record the scan noted (128 bytes or more) is looked up through the filter of its names:
-/// every name there is found, every name not there is not, whatever the filter's collisions,
-/// and objects with too many names for a filter are searched as before.
 #[test]
 fn the_canonical_walk_finds_members_where_the_decoder_finds_them() {
     let objects = [
@@ -640,6 +637,9 @@ fn change_lists_of_dropped_records_are_reused_up_to_a_bound() {
     assert_eq!(spare_changes(), before);
 }
 
+/// A record the scan noted (128 bytes or more) is looked up through the filter of its names:
+/// every name there is found, every name not there is not, whatever the filter's collisions,
+/// and objects with too many names for a filter are searched as before.
 #[test]
 fn member_lookups_through_the_scan_filter_find_exactly_the_members_there() {
     for members in [3usize, 12, 40, 70, 200] {

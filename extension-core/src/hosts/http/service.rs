@@ -574,6 +574,7 @@ fn query_param(query: Option<&str>, name: &str) -> Option<String> {
 
 /// `_reqId`: epoch milliseconds followed by four characters of `[0-9a-z]`.
 fn request_id() -> String {
+    use std::fmt::Write as _;
     let millis = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| d.as_millis());
@@ -585,7 +586,6 @@ fn request_id() -> String {
     static CALLS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
     let key = *KEY.get_or_init(|| getrandom::u64().unwrap_or(0));
     let mut n = mix(key ^ CALLS.fetch_add(1, Ordering::Relaxed));
-    use std::fmt::Write as _;
     // Sized up front: `format!` grew it by `realloc`, which takes the allocator's lock.
     let mut id = String::with_capacity(32);
     let _ = write!(id, "{millis}");
