@@ -11,7 +11,9 @@
 # leave the allocator alone: tcache_count=7 is glibc's default), and fixed trim thresholds of
 # 4, 8, 16 and 64 MiB (mmap at 32 MiB), through GLIBC_TUNABLES; and mimalloc (the
 # `mimalloc` feature of extension-core, built into target/mimalloc), as it is and with
-# MIMALLOC_PURGE_DELAY=0 (freed memory given back at once).
+# MIMALLOC_PURGE_DELAY=0 (freed memory given back at once). Then where the large page's peak
+# could come down: fewer arenas (MALLOC_ARENA_MAX=1 and 2, the server's thresholds) and
+# blocks from 1 MiB up (bodies, answers) mapped and unmapped on their own (mmap at 1 MiB).
 # CPU is the server's task clock over the load, faults its page faults, both per request.
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -34,6 +36,9 @@ VARIANTS=(
   "trim-64M|$(fixed 64)"
   "mimalloc||$MIMALLOC"
   "mi-purge0|MIMALLOC_PURGE_DELAY=0|$MIMALLOC"
+  "arenas-1|MALLOC_ARENA_MAX=1"
+  "arenas-2|MALLOC_ARENA_MAX=2"
+  "mmap-1M|glibc.malloc.trim_threshold=$((8 << 20)):glibc.malloc.mmap_threshold=$((1 << 20))"
 )
 OUT=$(mktemp -d)
 printf '%-8s %-9s %6s %12s %11s %13s\n' payload variant round 'cpu ms/req' 'faults/req' 'peak RSS MiB'
@@ -43,7 +48,7 @@ for round in $(seq "$ROUNDS"); do
       IFS='|' read -r name setting SERVER_BIN <<<"$v"
       # An empty value is no setting: the server's own thresholds.
       case $setting in
-        MIMALLOC_*) start_server "$setting" ;;
+        MIMALLOC_* | MALLOC_*) start_server "$setting" ;;
         *) start_server "GLIBC_TUNABLES=$setting" ;;
       esac
       kit_load 2 "$p" >/dev/null
