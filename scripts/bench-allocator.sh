@@ -8,8 +8,9 @@
 #
 # The variants: the server as it is (trim at budget::KEPT_TOP, mmap at 32 MiB, set at
 # start-up), glibc's own tuning of its thresholds (any glibc.malloc tunable makes the server
-# leave the allocator alone: tcache_count=7 is glibc's default), and fixed trim thresholds of
-# 4, 8, 16 and 64 MiB (mmap at 32 MiB), through GLIBC_TUNABLES; and mimalloc (the
+# leave the allocator alone: tcache_count=7 is glibc's default), fixed trim thresholds of 4,
+# 8, 16 and 64 MiB (mmap at 32 MiB), and 8 MiB with a trimmed top keeping 4 MiB instead of
+# glibc's 128 KiB (pad-4M), through GLIBC_TUNABLES; and mimalloc (the
 # `mimalloc` feature of extension-core, built into target/mimalloc), as it is and with
 # MIMALLOC_PURGE_DELAY=0 (freed memory given back at once). Then where the large page's peak
 # could come down: fewer arenas (MALLOC_ARENA_MAX=1 and 2, the server's thresholds) and
@@ -34,6 +35,7 @@ VARIANTS=(
   "trim-8M|$(fixed 8)"
   "trim-16M|$(fixed 16)"
   "trim-64M|$(fixed 64)"
+  "pad-4M|$(fixed 8):glibc.malloc.top_pad=$((4 << 20))"
   "mimalloc||$MIMALLOC"
   "mi-purge0|MIMALLOC_PURGE_DELAY=0|$MIMALLOC"
   "arenas-1|MALLOC_ARENA_MAX=1"
