@@ -53,14 +53,9 @@ for round in $(seq "$ROUNDS"); do
         MIMALLOC_* | MALLOC_*) start_server "$setting" ;;
         *) start_server "GLIBC_TUNABLES=$setting" ;;
       esac
-      kit_load 2 "$p" >/dev/null
-      perf stat -x, -e task-clock,page-faults -p "$server" -o "$OUT/stat" -- sleep "$LOAD" &
-      stat=$!
-      kit_load "$LOAD" "$p" >"$OUT/wrk"
-      wait $stat
+      kit_counted task-clock,page-faults "$LOAD" "$p" "$OUT/stat"
       hwm=$(awk '/VmHWM/{print $2}' "/proc/$server/status")
       stop_server
-      requests=$(sed -n 's/^WRKJSON {"requests":\([0-9]*\).*/\1/p' "$OUT/wrk")
       awk -F, -v p="$p" -v n="$name" -v r="$round" -v q="$requests" -v h="$hwm" \
         '/task-clock/{t=$1} /page-faults/{f=$1}
          END{printf "%-8s %-9s %6d %12.3f %11.1f %13.1f\n", p, n, r, t/q, f/q, h/1024}' "$OUT/stat"

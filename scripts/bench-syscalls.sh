@@ -39,13 +39,8 @@ for round in $(seq "$ROUNDS"); do
       bin=$ROOT/target/release/typed-server
       [ "$name" = baseline ] && bin=$BASELINE
       SERVER_BIN=$bin start_server
-      kit_load 2 "$p" >/dev/null
-      perf stat -x, -e "$events" -p "$server" -o "$OUT/stat" -- sleep "$LOAD" &
-      stat=$!
-      kit_load "$LOAD" "$p" >"$OUT/wrk"
-      wait $stat
+      kit_counted "$events" "$LOAD" "$p" "$OUT/stat"
       stop_server
-      requests=$(sed -n 's/^WRKJSON {"requests":\([0-9]*\).*/\1/p' "$OUT/wrk")
       awk -F, -v p="$p" -v n="$name" -v r="$round" -v q="$requests" -v calls="$CALLS" '
         /task-clock/ { t = $1 }
         /sys_enter_/ { split($3, e, "sys_enter_"); c[e[2]] = $1 }

@@ -3,7 +3,7 @@
 #
 # Before sourcing: ROOT (the repository), PORT. Sets KIT, TOKEN, PAYLOADS (the arguments, or
 # typical and large) and PAYLOAD_DIR (written when the kit is read-only), checks for perf and
-# wrk, makes the payloads, and defines start_server and kit_load.
+# wrk, makes the payloads, and defines start_server, kit_load and kit_counted.
 KIT=${KIT:-$ROOT/../shared/bench}
 TOKEN=bench-token
 command -v perf >/dev/null || { echo "perf not found" >&2; exit 1; }
@@ -39,4 +39,15 @@ stop_server() {
 kit_load() {
   BODY_FILE=$PAYLOAD_DIR/$2.json SYSTEM_TOKEN=$TOKEN timeout $(($1 + 30)) \
     wrk -t2 -c16 -d"$1s" -s "$KIT/lib/post.lua" "http://127.0.0.1:$PORT/function"
+}
+
+# kit_counted EVENTS SECONDS PAYLOAD STAT: 2 s of the kit's load to warm the server, then
+# SECONDS more with `perf stat -e EVENTS` on it written to STAT (CSV); sets `requests` to the
+# requests wrk made while counted.
+kit_counted() {
+  kit_load 2 "$3" >/dev/null
+  perf stat -x, -e "$1" -p "$server" -o "$4" -- sleep "$2" &
+  local stat=$!
+  requests=$(kit_load "$2" "$3" | sed -n 's/^WRKJSON {"requests":\([0-9]*\).*/\1/p')
+  wait $stat
 }
