@@ -10,6 +10,7 @@ use crate::kinds::{Kind, OptionsFor, ResponseFor, ReturnFor};
 use crate::registration::{Invocation, Pending, Started};
 use crate::reply::{Outcome, Reply, SizeLimit};
 use crate::state::Call;
+use bytes::Bytes;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use std::future::Future;
@@ -241,8 +242,19 @@ fn respond<K: Kind, O, T: ReturnFor<K, K::Response, O>>(returned: T, expect: Exp
 
 /// Encodes a result as `JSON.stringify` writes it, within the size limit (section 5).
 pub(crate) fn encode<T: Serialize + ?Sized>(value: &T, limit: &SizeLimit) -> Outcome {
-    match crate::json::ser::with_capacity(value, Some(limit.units()), limit.hint) {
-        Ok(bytes) => Ok(Reply::Json(bytes.into())),
+    use crate::json::ser;
+    let encoded = match limit.parts() {
+        None => ser::with_capacity(value, Some(limit.units()), limit.hint).map(Bytes::from),
+        Some(kept) => {
+            ser::in_parts(value, Some(limit.units()), limit.hint, ser::PART).map(|mut parts| {
+                let last = parts.pop().unwrap_or_default();
+                kept.set(parts);
+                last
+            })
+        }
+    };
+    match encoded {
+        Ok(bytes) => Ok(Reply::Json(bytes)),
         Err(crate::json::ser::Error::TooLarge) => Err(limit.failure()),
         Err(crate::json::ser::Error::NotSerializable(_)) => Err(Failure::single(
             "invalid_extension_response",

@@ -71,6 +71,17 @@ impl Dispatcher {
     /// when called on a tokio runtime), an `async fn` on the caller's task. A panic in the
     /// function is a 422 `function_panicked`.
     pub async fn dispatch(&self, envelope: &Envelope, context: Context) -> Outcome {
+        self.dispatch_in_parts(envelope, context, None).await
+    }
+
+    /// [`Dispatcher::dispatch`], a long answer written in parts, all but the last kept in
+    /// `parts` (for a host that sends them as they are).
+    pub(crate) async fn dispatch_in_parts(
+        &self,
+        envelope: &Envelope,
+        context: Context,
+        parts: Option<crate::reply::Parts>,
+    ) -> Outcome {
         let (registration, options) = self.resolve(envelope)?;
         let sent = options.as_str().len();
         let invocation = Invocation {
@@ -78,7 +89,9 @@ impl Dispatcher {
             name: registration.name(),
             context: context.for_function(registration.name(), registration.kind()),
             states: Arc::clone(&self.inner.states),
-            limit: SizeLimit::of(envelope.max_response_size()).with_hint(sent + sent / 8),
+            limit: SizeLimit::of(envelope.max_response_size())
+                .with_hint(sent + sent / 8)
+                .in_parts(parts),
             budget: Budget::for_options(sent, self.inner.expansion_limit),
             isolate: registration.isolates_records(),
         };

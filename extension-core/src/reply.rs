@@ -38,6 +38,38 @@ pub struct SizeLimit {
     /// How long the options were: responses are often about as long (a page echoed), so the
     /// encoder starts with that much room instead of growing by copies.
     pub(crate) hint: usize,
+    /// Where a host that sends an answer in parts takes all of them but the last
+    /// ([`Parts`]); `None` to encode one part.
+    pub(crate) parts: Option<Parts>,
+}
+
+/// The parts of a long answer before its last, which the `Reply` holds: a host that sends
+/// parts as they are (HTTP) gives the encoder a place for them, so that a page of megabytes
+/// is not one block (see `json::ser::PART`), and every other caller still gets one buffer.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Parts(std::sync::Arc<std::sync::Mutex<Vec<Bytes>>>);
+
+impl Parts {
+    /// Answers whose room is at least this long are written in parts.
+    const FROM: usize = 1 << 20;
+
+    /// A place for the parts of the answer to a body of `len` bytes, when it may be long
+    /// enough to be written in parts (its room is the options' length and an eighth).
+    #[cfg_attr(not(feature = "http"), allow(dead_code))]
+    pub(crate) fn for_body(len: usize) -> Option<Parts> {
+        (len >= Parts::FROM / 9 * 8).then(Parts::default)
+    }
+
+    /// Keeps the parts of the last encode, all but its last.
+    pub(crate) fn set(&self, parts: Vec<Bytes>) {
+        *self.0.lock().unwrap_or_else(|e| e.into_inner()) = parts;
+    }
+
+    /// The parts kept, leaving none.
+    #[cfg_attr(not(feature = "http"), allow(dead_code))]
+    pub(crate) fn take(&self) -> Vec<Bytes> {
+        std::mem::take(&mut *self.0.lock().unwrap_or_else(|e| e.into_inner()))
+    }
 }
 
 impl SizeLimit {
@@ -49,6 +81,7 @@ impl SizeLimit {
                 limit: member.to_js_number(),
                 sent: Some(member.raw().into()),
                 hint: 0,
+                parts: None,
             },
             None => SizeLimit::default(),
         }
@@ -58,6 +91,18 @@ impl SizeLimit {
     pub(crate) fn with_hint(mut self, hint: usize) -> Self {
         self.hint = hint;
         self
+    }
+
+    /// The same limit, an answer of at least [`Parts::FROM`] bytes of room encoded in parts
+    /// kept in `parts`.
+    pub(crate) fn in_parts(mut self, parts: Option<Parts>) -> Self {
+        self.parts = parts;
+        self
+    }
+
+    /// Where to keep the parts of an answer, when it is to be encoded in parts.
+    pub(crate) fn parts(&self) -> Option<&Parts> {
+        self.parts.as_ref().filter(|_| self.hint >= Parts::FROM)
     }
 
     /// The most UTF-16 units a result may have.
@@ -96,6 +141,7 @@ impl Default for SizeLimit {
             limit: crate::DEFAULT_MAX_RESPONSE_SIZE as f64,
             sent: None,
             hint: 0,
+            parts: None,
         }
     }
 }

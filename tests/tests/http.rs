@@ -7,8 +7,9 @@ mod common;
 use common::client::{raise_open_files, request, Client, Response};
 use extension_core::hosts::http::{spawn, HttpConfig, Running, Stopped};
 use extension_core::prelude::{
-    json_function, post_submit, pre_map, ExtensionError, MapResult, PostSubmitOptions,
-    PostSubmitResponse, PreMapOptions, PreMapResponse,
+    json_function, post_submit, pre_map, pre_save_page, ExtensionError, MapResult,
+    PostSubmitOptions, PostSubmitResponse, PreMapOptions, PreMapResponse, PreSavePageOptions,
+    PreSavePageResponse,
 };
 use extension_core::serde_json::{json, Value};
 use extension_core::{Configuration, Dispatcher};
@@ -42,7 +43,6 @@ async fn start_then_sleep(options: Value) -> Result<Value, ExtensionError> {
     Ok(json!({"slept": ms}))
 }
 
-/// Waits until `done` holds, failing the test after `limit`.
 #[derive(serde::Serialize, serde::Deserialize)]
 struct Order {
     id: String,
@@ -59,6 +59,28 @@ fn echo_entries(options: PostSubmitOptions) -> Result<PostSubmitResponse, Extens
     Ok(options.response_data)
 }
 
+/// The bench kit's hook: each record's `name` in capitals, and `processed: true` added.
+#[pre_save_page(name = "upperPage")]
+fn upper_page(options: PreSavePageOptions) -> Result<PreSavePageResponse, ExtensionError> {
+    let data = options
+        .data
+        .into_iter()
+        .map(|mut record| {
+            if let Some(Value::String(name)) = record.get_mut("name") {
+                *name = name.to_uppercase();
+            }
+            record.insert("processed", true);
+            record
+        })
+        .collect();
+    Ok(PreSavePageResponse {
+        data,
+        errors: options.errors,
+        ..Default::default()
+    })
+}
+
+/// Waits until `done` holds, failing the test after `limit`.
 fn wait_until(limit: Duration, what: &str, mut done: impl FnMut() -> bool) {
     let deadline = Instant::now() + limit;
     while !done() {
@@ -829,4 +851,42 @@ fn memory_is_bounded_per_call_and_across_calls() {
         started.elapsed()
     );
     drop(stranger);
+}
+
+/// A long answer is sent in the parts it was written in: byte for byte the answer the
+/// dispatcher gives in one buffer, with its length declared, and held to `maxResponseSize`
+/// in UTF-16 units as one buffer is.
+#[test]
+fn a_long_answer_is_sent_whole_in_parts_and_within_the_limit() {
+    let page: Vec<Value> = (0..20_000)
+        .map(|i| json!({"id": i, "name": format!("é{i}"), "total": 12.5, "tags": ["a", "b"]}))
+        .collect();
+    let body = hook("upperPage", json!({"data": page, "errors": []}));
+    assert!(
+        body.to_string().len() > 1 << 20,
+        "a body long enough to be cut"
+    );
+    let local =
+        extension_core::hosts::local::Local::new(Dispatcher::new(Configuration::diy()).unwrap())
+            .unwrap();
+    let whole = match local.call(bytes::Bytes::from(body.to_string())) {
+        Ok(extension_core::Reply::Json(bytes)) => String::from_utf8(bytes.to_vec()).unwrap(),
+        other => panic!("an answer: {other:?}"),
+    };
+    let server = start(config());
+    let r = call(&server, &body);
+    assert_eq!(r.status, 200);
+    assert_eq!(
+        r.header("content-length"),
+        Some(whole.len().to_string().as_str())
+    );
+    assert!(r.body == whole, "the same answer");
+    let units = whole.encode_utf16().count();
+    let mut limited = body.clone();
+    limited["maxResponseSize"] = json!(units);
+    assert_eq!(call(&server, &limited).status, 200);
+    limited["maxResponseSize"] = json!(units - 1);
+    let r = call(&server, &limited);
+    assert_eq!(r.status, 422);
+    assert_eq!(r.json()["errors"][0]["code"], "response_size_exceeded");
 }

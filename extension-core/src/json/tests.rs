@@ -717,3 +717,87 @@ fn noted_entries_found_from_a_running_position_are_the_searched_ones() {
     assert_eq!(at, 1);
     assert!(scanned.noted(starts[0]).is_some() && scanned.noted(starts[2]).is_some());
 }
+
+/// An answer in parts is the answer in one, cut between elements, and fails the size limit
+/// exactly where one part does: the parts cut before the limit is passed in bytes are counted
+/// in UTF-16 units then (a page of non-ASCII names is fewer units than bytes).
+#[test]
+fn an_answer_in_parts_is_the_answer_cut_between_elements_within_the_same_limit() {
+    let page: Vec<Record> = read(&format!(
+        "[{}]",
+        (0..300)
+            .map(|i| format!(r#"{{"id":{i},"name":"é{i}","tags":["a","b"],"n":{{"x":1.50}}}}"#))
+            .collect::<Vec<_>>()
+            .join(",")
+    ))
+    .expect("decodes");
+    let mut changed = page.clone();
+    for record in changed.iter_mut().step_by(3) {
+        record.insert("processed", true);
+    }
+    let values = [
+        serde_json::to_value(&page).expect("a value"),
+        json!({"data": "ü".repeat(5000), "errors": vec![json!({"code": "x"}); 40]}),
+        json!([]),
+        json!(12.5),
+    ];
+    let whole = |v: &dyn erased::Value, limit| v.with_capacity(limit, 64);
+    let cases: [&dyn erased::Value; 6] = [
+        &page, &changed, &values[0], &values[1], &values[2], &values[3],
+    ];
+    for value in cases {
+        let one = whole(value, None).expect("encodes");
+        let units = crate::js::utf16_len(&one) as u64;
+        for part in [0, 1, 64, 300, 8 << 10, (8 << 10) + 100, 1 << 20] {
+            let parts = value.in_parts(None, 64, part).expect("encodes");
+            assert_eq!(parts.concat(), one, "part {part}");
+            if part > 8 << 10 && one.len() > part {
+                assert!(parts.len() > 1, "cut at {part}");
+                assert!(parts[..parts.len() - 1]
+                    .iter()
+                    .all(|p| p.len() >= part - (8 << 10)));
+            }
+            for limit in [0, units / 2, units - 1, units, units + 1, one.len() as u64] {
+                assert_eq!(
+                    value.in_parts(Some(limit), 64, part).map(|p| p.concat()),
+                    whole(value, Some(limit)),
+                    "part {part}, limit {limit} of {units} units"
+                );
+            }
+        }
+    }
+}
+
+/// The encoder's entry points as an object, to run one list of values of different types.
+mod erased {
+    use super::ser;
+
+    pub(super) trait Value {
+        fn with_capacity(&self, limit: Option<u64>, capacity: usize)
+            -> Result<Vec<u8>, ser::Error>;
+        fn in_parts(
+            &self,
+            limit: Option<u64>,
+            capacity: usize,
+            part: usize,
+        ) -> Result<Vec<bytes::Bytes>, ser::Error>;
+    }
+
+    impl<T: serde::Serialize> Value for T {
+        fn with_capacity(
+            &self,
+            limit: Option<u64>,
+            capacity: usize,
+        ) -> Result<Vec<u8>, ser::Error> {
+            ser::with_capacity(self, limit, capacity)
+        }
+        fn in_parts(
+            &self,
+            limit: Option<u64>,
+            capacity: usize,
+            part: usize,
+        ) -> Result<Vec<bytes::Bytes>, ser::Error> {
+            ser::in_parts(self, limit, capacity, part)
+        }
+    }
+}

@@ -18,9 +18,11 @@
 mod body;
 pub mod config;
 mod conn;
+mod response;
 mod service;
 
 pub use config::{HttpArgs, HttpConfig};
+pub use response::ResponseBody;
 pub use service::{ExtensionService, RequestBody, ServiceBuilder};
 
 use crate::hosts::cli;

@@ -4,10 +4,10 @@
 
 use super::body::{read_body, BodyError};
 use super::conn::Heartbeat;
+use super::response::ResponseBody;
 use super::{HttpConfig, ServerState};
 use crate::{Context, Dispatcher, Envelope, ErrorItem, Failure, Host, Reply};
 use bytes::Bytes;
-use http_body_util::Full;
 use hyper::body::Body;
 use hyper::header::{HeaderValue, AUTHORIZATION, CONTENT_TYPE};
 use hyper::{Method, Request, Response, StatusCode, Version};
@@ -165,10 +165,10 @@ where
     type ReadError = B::Error;
 }
 
-type BoxFuture = Pin<Box<dyn Future<Output = Result<Response<Full<Bytes>>, Infallible>> + Send>>;
+type BoxFuture = Pin<Box<dyn Future<Output = Result<Response<ResponseBody>, Infallible>> + Send>>;
 
 impl<B: RequestBody> tower_service::Service<Request<B>> for ExtensionService {
-    type Response = Response<Full<Bytes>>;
+    type Response = Response<ResponseBody>;
     type Error = Infallible;
     type Future = BoxFuture;
 
@@ -216,7 +216,7 @@ async fn route<B: RequestBody>(
     shared: &Shared,
     heartbeat: Option<Heartbeat>,
     request: Request<B>,
-) -> Response<Full<Bytes>> {
+) -> Response<ResponseBody> {
     let path = normalise(request.uri().path());
     let get = matches!(*request.method(), Method::GET | Method::HEAD);
     match (path.as_str(), get, request.method() == Method::POST) {
@@ -242,7 +242,7 @@ async fn route<B: RequestBody>(
     }
 }
 
-fn open_connections<B>(shared: &Shared, request: &Request<B>) -> Response<Full<Bytes>> {
+fn open_connections<B>(shared: &Shared, request: &Request<B>) -> Response<ResponseBody> {
     let terminate = query_param(request.uri().query(), "terminate").as_deref() == Some("true");
     if terminate {
         if !operations_allowed(shared, request) {
@@ -251,10 +251,10 @@ fn open_connections<B>(shared: &Shared, request: &Request<B>) -> Response<Full<B
         shared.state.terminating.store(true, Ordering::SeqCst);
     }
     let others = shared.state.other_connections();
-    Response::new(Full::new(Bytes::from(others.to_string())))
+    Response::new(ResponseBody::one(Bytes::from(others.to_string())))
 }
 
-fn stop_server<B>(shared: &Shared, request: &Request<B>) -> Response<Full<Bytes>> {
+fn stop_server<B>(shared: &Shared, request: &Request<B>) -> Response<ResponseBody> {
     if !operations_allowed(shared, request) {
         return unauthorized();
     }
@@ -283,7 +283,7 @@ async fn function<B: RequestBody>(
     shared: &Shared,
     heartbeat: Option<Heartbeat>,
     request: Request<B>,
-) -> Response<Full<Bytes>> {
+) -> Response<ResponseBody> {
     let (parts, body) = request.into_parts();
     // The body's share of the decode budget. A caller whose header carries the token (as
     // integrator.io's does) takes it before the body is read, which bounds the bodies being
@@ -368,8 +368,10 @@ async fn function<B: RequestBody>(
     let started = Instant::now();
     // RFC 9110 forbids interim responses to HTTP/1.0 clients.
     let heartbeat = heartbeat.filter(|_| parts.version != Version::HTTP_10);
+    // A long answer comes in parts, sent as they are (`json::ser::PART`).
+    let kept = crate::reply::Parts::for_body(body_len);
     let call = with_heartbeat(
-        dispatch(&shared.dispatcher, &envelope, context, large),
+        dispatch(&shared.dispatcher, &envelope, context, large, kept.clone()),
         heartbeat,
         shared.heartbeat,
     );
@@ -401,7 +403,14 @@ async fn function<B: RequestBody>(
     }
     drop(permit);
     match result {
-        Ok(Reply::Json(body)) => json(StatusCode::OK, body),
+        Ok(Reply::Json(last)) => {
+            let mut body = kept.map(|k| k.take()).unwrap_or_default();
+            if body.is_empty() {
+                return json(StatusCode::OK, last);
+            }
+            body.push(last);
+            with_type(StatusCode::OK, ResponseBody::parts(body), JSON)
+        }
         Ok(Reply::NoValue) => json(StatusCode::OK, Bytes::new()),
         Err(failure) => failure_response(&failure),
     }
@@ -434,7 +443,10 @@ fn decoding(bytes: usize) -> Decoding {
 
 /// Takes a body's share of the decode budget (the whole budget at most, so that a body
 /// larger than it still runs, alone), waiting up to [`ADMISSION_WAIT`]; else the 503.
-async fn admit(shared: &Shared, len: usize) -> Result<OwnedSemaphorePermit, Response<Full<Bytes>>> {
+async fn admit(
+    shared: &Shared,
+    len: usize,
+) -> Result<OwnedSemaphorePermit, Response<ResponseBody>> {
     let want = u32::try_from(len / 1024 + 1)
         .map_or(shared.decoding.total, |kib| kib.min(shared.decoding.total));
     let permits = Arc::clone(&shared.decoding.permits);
@@ -487,14 +499,15 @@ async fn dispatch(
     envelope: &Envelope,
     context: Context,
     large: bool,
+    parts: Option<crate::reply::Parts>,
 ) -> crate::Outcome {
     if !large {
-        return dispatcher.dispatch(envelope, context).await;
+        return dispatcher.dispatch_in_parts(envelope, context, parts).await;
     }
     let (dispatcher, envelope) = (dispatcher.clone(), envelope.clone());
     let runtime = tokio::runtime::Handle::current();
     tokio::task::spawn_blocking(move || {
-        let outcome = runtime.block_on(dispatcher.dispatch(&envelope, context));
+        let outcome = runtime.block_on(dispatcher.dispatch_in_parts(&envelope, context, parts));
         // The call's options were decoded and dropped on this thread: its arena's free top
         // goes back now (the answer is freed wherever hyper drops it).
         crate::budget::settle_thread();
@@ -530,7 +543,7 @@ async fn with_heartbeat<F: Future>(
     }
 }
 
-fn body_error(e: BodyError) -> Response<Full<Bytes>> {
+fn body_error(e: BodyError) -> Response<ResponseBody> {
     let (status, code, message) = e.describe();
     failure(status, code, message)
 }
@@ -605,16 +618,24 @@ fn mix(mut z: u64) -> u64 {
     z ^ (z >> 31)
 }
 
-fn json(status: StatusCode, body: Bytes) -> Response<Full<Bytes>> {
-    with_type(status, body, JSON)
+fn json(status: StatusCode, body: Bytes) -> Response<ResponseBody> {
+    with_type(status, ResponseBody::one(body), JSON)
 }
 
-fn text(status: StatusCode, body: &'static str) -> Response<Full<Bytes>> {
-    with_type(status, Bytes::from_static(body.as_bytes()), TEXT)
+fn text(status: StatusCode, body: &'static str) -> Response<ResponseBody> {
+    with_type(
+        status,
+        ResponseBody::one(Bytes::from_static(body.as_bytes())),
+        TEXT,
+    )
 }
 
-fn with_type(status: StatusCode, body: Bytes, content_type: &'static str) -> Response<Full<Bytes>> {
-    let mut response = Response::new(Full::new(body));
+fn with_type(
+    status: StatusCode,
+    body: ResponseBody,
+    content_type: &'static str,
+) -> Response<ResponseBody> {
+    let mut response = Response::new(body);
     *response.status_mut() = status;
     response
         .headers_mut()
@@ -622,7 +643,7 @@ fn with_type(status: StatusCode, body: Bytes, content_type: &'static str) -> Res
     response
 }
 
-fn failure(status: StatusCode, code: &str, message: impl Into<String>) -> Response<Full<Bytes>> {
+fn failure(status: StatusCode, code: &str, message: impl Into<String>) -> Response<ResponseBody> {
     failure_response(&Failure {
         status_code: status.as_u16(),
         errors: vec![ErrorItem::new(code, message)],
@@ -630,7 +651,7 @@ fn failure(status: StatusCode, code: &str, message: impl Into<String>) -> Respon
 }
 
 /// A failure as HTTP answers it: its status, and `{"errors":[...]}` (section 6.3.4).
-fn failure_response(failure: &Failure) -> Response<Full<Bytes>> {
+fn failure_response(failure: &Failure) -> Response<ResponseBody> {
     #[derive(serde::Serialize)]
     struct Body<'a> {
         errors: &'a [ErrorItem],
@@ -644,7 +665,7 @@ fn failure_response(failure: &Failure) -> Response<Full<Bytes>> {
     json(status, Bytes::from(body))
 }
 
-fn unauthorized() -> Response<Full<Bytes>> {
+fn unauthorized() -> Response<ResponseBody> {
     let mut response = failure(
         StatusCode::UNAUTHORIZED,
         "unauthorized",
@@ -673,7 +694,7 @@ mod tests {
                 .method(method)
                 .uri(path)
                 .header(AUTHORIZATION, "Bearer tok")
-                .body(Full::new(Bytes::new()))
+                .body(http_body_util::Full::new(Bytes::new()))
                 .unwrap();
             let call = tower_service::Service::call(&mut service.clone(), request);
             runtime.block_on(call).unwrap().status()
