@@ -90,7 +90,7 @@ impl Dispatcher {
             context: context.for_function(registration.name(), registration.kind()),
             states: Arc::clone(&self.inner.states),
             limit: SizeLimit::of(envelope.max_response_size())
-                .with_hint(sent + sent / 8)
+                .with_room_for(sent)
                 .in_parts(parts),
             budget: Budget::for_options(sent, self.inner.expansion_limit),
             isolate: registration.isolates_records(),

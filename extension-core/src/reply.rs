@@ -54,10 +54,10 @@ impl Parts {
     const FROM: usize = 1 << 20;
 
     /// A place for the parts of the answer to a body of `len` bytes, when it may be long
-    /// enough to be written in parts (its room is the options' length and an eighth).
+    /// enough to be written in parts (the options are at most the whole body).
     #[cfg_attr(not(feature = "http"), allow(dead_code))]
     pub(crate) fn for_body(len: usize) -> Option<Parts> {
-        (len >= Parts::FROM / 9 * 8).then(Parts::default)
+        (SizeLimit::room_for(len) >= Parts::FROM).then(Parts::default)
     }
 
     /// Keeps the parts of the last encode, all but its last.
@@ -87,10 +87,16 @@ impl SizeLimit {
         }
     }
 
-    /// The same limit, with room for `hint` bytes from the start.
-    pub(crate) fn with_hint(mut self, hint: usize) -> Self {
-        self.hint = hint;
+    /// The same limit, with room for the answer to options of `sent` bytes from the start.
+    pub(crate) fn with_room_for(mut self, sent: usize) -> Self {
+        self.hint = SizeLimit::room_for(sent);
         self
+    }
+
+    /// The room an answer to options of `sent` bytes starts with: about their length (a page
+    /// echoed), and an eighth for what a function adds.
+    pub(crate) fn room_for(sent: usize) -> usize {
+        sent + sent / 8
     }
 
     /// The same limit, an answer of at least [`Parts::FROM`] bytes of room encoded in parts

@@ -7,12 +7,13 @@ mod common;
 use common::client::{raise_open_files, request, Client, Response};
 use extension_core::hosts::http::{spawn, HttpConfig, Running, Stopped};
 use extension_core::prelude::{
-    json_function, post_submit, pre_map, pre_save_page, ExtensionError, MapResult,
-    PostSubmitOptions, PostSubmitResponse, PreMapOptions, PreMapResponse, PreSavePageOptions,
-    PreSavePageResponse,
+    json_function, post_submit, pre_map, ExtensionError, MapResult, PostSubmitOptions,
+    PostSubmitResponse, PreMapOptions, PreMapResponse,
 };
+// The bench kit's hook (`preSavePage`: each record's `name` in capitals, `processed` added).
 use extension_core::serde_json::{json, Value};
 use extension_core::{Configuration, Dispatcher};
+use typed_hooks as _;
 
 /// A synchronous function that holds its thread: the heartbeat must still go out.
 #[json_function(group = "hooks", name = "blockThenRespond")]
@@ -57,27 +58,6 @@ fn typed_orders(options: PreMapOptions<Order>) -> Result<PreMapResponse<Order>, 
 #[post_submit(name = "echoEntries")]
 fn echo_entries(options: PostSubmitOptions) -> Result<PostSubmitResponse, ExtensionError> {
     Ok(options.response_data)
-}
-
-/// The bench kit's hook: each record's `name` in capitals, and `processed: true` added.
-#[pre_save_page(name = "upperPage")]
-fn upper_page(options: PreSavePageOptions) -> Result<PreSavePageResponse, ExtensionError> {
-    let data = options
-        .data
-        .into_iter()
-        .map(|mut record| {
-            if let Some(Value::String(name)) = record.get_mut("name") {
-                *name = name.to_uppercase();
-            }
-            record.insert("processed", true);
-            record
-        })
-        .collect();
-    Ok(PreSavePageResponse {
-        data,
-        errors: options.errors,
-        ..Default::default()
-    })
 }
 
 /// Waits until `done` holds, failing the test after `limit`.
@@ -861,7 +841,7 @@ fn a_long_answer_is_sent_whole_in_parts_and_within_the_limit() {
     let page: Vec<Value> = (0..20_000)
         .map(|i| json!({"id": i, "name": format!("é{i}"), "total": 12.5, "tags": ["a", "b"]}))
         .collect();
-    let body = hook("upperPage", json!({"data": page, "errors": []}));
+    let body = hook("preSavePage", json!({"data": page, "errors": []}));
     assert!(
         body.to_string().len() > 1 << 20,
         "a body long enough to be cut"
