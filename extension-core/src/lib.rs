@@ -134,21 +134,26 @@ mod tests {
         assert_eq!(reply.json(), Some(&br#"{"a":[1,2]}"#[..]));
     }
 
-    /// A host that sends answers in parts gets a long one in parts and a short one whole;
-    /// either way the bytes are those of the answer in one buffer.
+    /// A host that sends answers in parts gets a long one in parts and a short one whole
+    /// (with or without a place for parts); either way the bytes are those of the answer in
+    /// one buffer.
     #[cfg(feature = "rt")]
     #[test]
     fn a_long_answer_is_written_in_parts_for_a_host_that_sends_them() {
         let dispatcher = crate::Dispatcher::new(crate::Configuration::diy()).unwrap();
         let local = crate::hosts::local::Local::new(dispatcher.clone()).unwrap();
-        for (length, cut) in [(10, false), (20_000, true)] {
+        for (length, place, cut) in [
+            (10, false, false),
+            (1_000, true, false),
+            (20_000, true, true),
+        ] {
             let body = serde_json::json!({"diy": true, "type": "utility", "function": "echo",
                 "options": {"a": vec!["é".repeat(50); length]}})
             .to_string();
             let whole = local.call(body.clone()).unwrap();
             let envelope = crate::Envelope::read(bytes::Bytes::from(body.clone()), &[]).unwrap();
             let parts = crate::reply::Parts::for_body(body.len());
-            assert_eq!(parts.is_some(), cut);
+            assert_eq!(parts.is_some(), place);
             let context = crate::Context::new(crate::Host::Http, "parts");
             let reply = local
                 .block_on(dispatcher.dispatch_in_parts(&envelope, context, parts.clone()))

@@ -50,14 +50,12 @@ pub struct SizeLimit {
 pub(crate) struct Parts(std::sync::Arc<std::sync::Mutex<Vec<Bytes>>>);
 
 impl Parts {
-    /// Answers whose room is at least this long are written in parts.
-    const FROM: usize = 1 << 20;
-
-    /// A place for the parts of the answer to a body of `len` bytes, when it may be long
-    /// enough to be written in parts (the options are at most the whole body).
+    /// A place for the parts of the answer to a body of `len` bytes. The encoder cuts a part
+    /// only once an answer is a part long, whatever the body; bodies under 64 KiB, whose
+    /// answers are rarely that long, are spared the place's allocation.
     #[cfg_attr(not(feature = "http"), allow(dead_code))]
     pub(crate) fn for_body(len: usize) -> Option<Parts> {
-        (SizeLimit::room_for(len) >= Parts::FROM).then(Parts::default)
+        (len >= 64 << 10).then(Parts::default)
     }
 
     /// Keeps the parts of the last encode, all but its last.
@@ -89,18 +87,13 @@ impl SizeLimit {
 
     /// The same limit, with room for the answer to options of `sent` bytes from the start.
     pub(crate) fn with_room_for(mut self, sent: usize) -> Self {
-        self.hint = SizeLimit::room_for(sent);
+        // About their length (a page echoed), and an eighth for what a function adds.
+        self.hint = sent + sent / 8;
         self
     }
 
-    /// The room an answer to options of `sent` bytes starts with: about their length (a page
-    /// echoed), and an eighth for what a function adds.
-    pub(crate) fn room_for(sent: usize) -> usize {
-        sent + sent / 8
-    }
-
-    /// The same limit, an answer of at least [`Parts::FROM`] bytes of room encoded in parts
-    /// kept in `parts`.
+    /// The same limit, an answer encoded in parts kept in `parts` (when it is long enough
+    /// to be cut).
     pub(crate) fn in_parts(mut self, parts: Option<Parts>) -> Self {
         self.parts = parts;
         self
@@ -108,7 +101,7 @@ impl SizeLimit {
 
     /// Where to keep the parts of an answer, when it is to be encoded in parts.
     pub(crate) fn parts(&self) -> Option<&Parts> {
-        self.parts.as_ref().filter(|_| self.hint >= Parts::FROM)
+        self.parts.as_ref()
     }
 
     /// The most UTF-16 units a result may have.
