@@ -11,6 +11,7 @@ use bytes::Bytes;
 use hyper::body::Body;
 use hyper::header::{HeaderValue, AUTHORIZATION, CONTENT_TYPE};
 use hyper::{Method, Request, Response, StatusCode, Version};
+use std::borrow::Cow;
 use std::convert::Infallible;
 use std::future::Future;
 use std::pin::Pin;
@@ -295,9 +296,11 @@ async fn function<B: RequestBody>(
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.parse::<usize>().ok())
         .filter(|&len| len <= shared.body_limit);
-    let trusted = header_token(&parts.headers)
-        .flatten()
-        .is_some_and(|t| same_token(&t, &shared.system_token));
+    let from_header = header_token(&parts.headers);
+    let trusted = from_header
+        .as_ref()
+        .and_then(Option::as_deref)
+        .is_some_and(|t| same_token(t, &shared.system_token));
     let mut permit = match declared.filter(|_| trusted) {
         Some(len) => match admit(shared, len).await {
             Ok(permit) => Some(permit),
@@ -333,12 +336,12 @@ async fn function<B: RequestBody>(
         }
     };
     let body_token = envelope.member("access_token").filter(|m| m.truthy());
-    let token = match header_token(&parts.headers) {
+    let token = match from_header {
         Some(from_header) => from_header,
         // A body token that is not a string is no token; only an absent one falls through.
         None => match body_token {
-            Some(member) => member.as_str().map(|t| t.into_owned()),
-            None => query_param(parts.uri.query(), "access_token"),
+            Some(member) => member.as_str(),
+            None => query_param(parts.uri.query(), "access_token").map(Cow::Owned),
         },
     };
     if !token.is_some_and(|t| same_token(&t, &shared.system_token)) {
@@ -370,11 +373,13 @@ async fn function<B: RequestBody>(
     let heartbeat = heartbeat.filter(|_| parts.version != Version::HTTP_10);
     // A long answer comes in parts, sent as they are (`json::ser::PART`).
     let kept = crate::reply::Parts::for_body(body_len);
-    let call = with_heartbeat(
+    // Pinned where it is built: moved into the timeout or the span's wrapper, this future
+    // (kilobytes) was copied twice per call.
+    let call = std::pin::pin!(with_heartbeat(
         dispatch(&shared.dispatcher, &envelope, context, large, kept.clone()),
         heartbeat,
         shared.heartbeat,
-    );
+    ));
     let result = match shared.call_timeout {
         None => call.instrument(span.clone()).await,
         Some(timeout) => match tokio::time::timeout(timeout, call).instrument(span.clone()).await {
@@ -550,27 +555,40 @@ fn body_error(e: BodyError) -> Response<ResponseBody> {
 
 /// The request's token (section 6.3.1) for the operations routes, which have no body: the
 /// header when present, else the query.
-fn operations_token(headers: &hyper::HeaderMap, query: Option<&str>) -> Option<String> {
+fn operations_token<'a>(
+    headers: &'a hyper::HeaderMap,
+    query: Option<&str>,
+) -> Option<Cow<'a, str>> {
     match header_token(headers) {
         Some(from_header) => from_header,
-        None => query_param(query, "access_token"),
+        None => query_param(query, "access_token").map(Cow::Owned),
     }
 }
 
 /// `Some(token)` when an Authorization header decides (even to "no token"), `None` when
-/// there is none and the body or query may be consulted.
-pub(super) fn header_token(headers: &hyper::HeaderMap) -> Option<Option<String>> {
+/// there is none and the body or query may be consulted. The token is borrowed from the
+/// header unless it is not ASCII, so the secret is not copied on every call.
+pub(super) fn header_token(headers: &hyper::HeaderMap) -> Option<Option<Cow<'_, str>>> {
     let value = headers.get(AUTHORIZATION)?;
     if value.is_empty() {
         return None;
     }
-    // Node reads header bytes as Latin-1: a header that is not ASCII still decides.
-    let value: String = value.as_bytes().iter().map(|&b| char::from(b)).collect();
-    let parts: Vec<&str> = value.split(' ').collect();
-    Some(match parts.as_slice() {
-        [scheme, token] if scheme.eq_ignore_ascii_case("bearer") => Some((*token).to_owned()),
+    // Node splits on single spaces and wants exactly two parts.
+    let mut parts = value.as_bytes().split(|&b| b == b' ');
+    Some(match (parts.next(), parts.next(), parts.next()) {
+        (Some(scheme), Some(token), None) if scheme.eq_ignore_ascii_case(b"bearer") => {
+            Some(latin1(token))
+        }
         _ => None,
     })
+}
+
+/// Header bytes as Node reads them, as Latin-1: a header that is not ASCII still decides.
+fn latin1(bytes: &[u8]) -> Cow<'_, str> {
+    match std::str::from_utf8(bytes) {
+        Ok(ascii) if bytes.is_ascii() => Cow::Borrowed(ascii),
+        _ => Cow::Owned(bytes.iter().map(|&b| char::from(b)).collect()),
+    }
 }
 
 /// Compares in time independent of where the first difference is.
@@ -732,6 +750,15 @@ mod tests {
             HeaderValue::from_bytes(b"Bearer caf\xe9").unwrap(),
         );
         assert_eq!(header_token(&latin1), Some(Some("caf\u{e9}".into())));
+        // UTF-8 is read byte by byte too, as Node does.
+        let utf8 = headers("Bearer caf\u{e9}");
+        assert_eq!(header_token(&utf8), Some(Some("caf\u{c3}\u{a9}".into())));
+        // An ASCII token, the common case, is not copied out of the header.
+        let ascii = headers("Bearer abc");
+        assert!(matches!(
+            header_token(&ascii),
+            Some(Some(Cow::Borrowed("abc")))
+        ));
         let none = hyper::HeaderMap::new();
         assert_eq!(
             operations_token(&none, Some("access_token=q")),
