@@ -27,13 +27,15 @@ mkdir -p "$OUT"
 
 # `memmove` is chosen among several implementations when the process starts: probe each.
 PROBES=()
-remove_probes() { perf probe -q -d 'probe_libc:*' 2>/dev/null || true; }
+# A group of their own, so that probes anyone else set are left alone.
+remove_probes() { perf probe -q -d 'ext_allocs:*' 2>/dev/null || true; }
 remove_probes
-perf probe -q -x "$LIBC" 'malloc size=%di:u64'
-PROBES+=(-e probe_libc:malloc)
+perf probe -q -x "$LIBC" 'ext_allocs:malloc=malloc size=%di:u64'
+PROBES+=(-e ext_allocs:malloc)
 for f in $(perf probe -x "$LIBC" --filter='*' -F 2>/dev/null |
   grep -E '^__memmove_(avx512|avx|evex|sse2)_unaligned(_erms)?$'); do
-  perf probe -q -x "$LIBC" "$f len=%dx:u64" 2>/dev/null && PROBES+=(-e "probe_libc:$f")
+  perf probe -q -x "$LIBC" "ext_allocs:$f=$f len=%dx:u64" 2>/dev/null &&
+    PROBES+=(-e "ext_allocs:$f")
 done
 
 printf '%-8s %6s %11s %14s %11s %9s %14s\n' payload calls allocs 'above cache' 'bytes asked' copies \
@@ -49,14 +51,14 @@ for p in "$@"; do
     wrk -t1 -c1 -d"${LOAD}s" -s "$KIT/lib/post.lua" "http://127.0.0.1:$PORT/function" |
     sed -n 's/^WRKJSON {"requests":\([0-9]*\).*/\1/p')
   sleep 0.5
-  kill -INT "$record"
+  kill -INT "$record" 2>/dev/null || true
   wait "$record" 2>/dev/null || true
   stop_server
   trap remove_probes EXIT
   perf script -i "$OUT/probes.data" 2>/dev/null | awk -v p="$p" -v n="$calls" '
-    / probe_libc:malloc: / { for (i = 1; i <= NF; i++) if ($i ~ /^size=/) {
+    / ext_allocs:malloc: / { for (i = 1; i <= NF; i++) if ($i ~ /^size=/) {
         s = substr($i, 6) + 0; allocs++; asked += s; if (s > 1032) above++ } }
-    / probe_libc:__memmove/ { for (i = 1; i <= NF; i++) if ($i ~ /^len=/) {
+    / ext_allocs:__memmove/ { for (i = 1; i <= NF; i++) if ($i ~ /^len=/) {
         copies++; copied += substr($i, 5) + 0 } }
     END { printf "%-8s %6d %11.1f %14.2f %11.0f %9.1f %14.0f\n", p, n, allocs / n, above / n,
       asked / n, copies / n, copied / n }'
