@@ -374,25 +374,32 @@ async fn function<B: RequestBody>(
     // A long answer comes in parts, sent as they are (`json::ser::PART`).
     let kept = crate::reply::Parts::for_body(body_len);
     // Pinned where it is built: moved into the timeout or the span's wrapper, this future
-    // (kilobytes) was copied twice per call.
-    let call = std::pin::pin!(with_heartbeat(
-        dispatch(&shared.dispatcher, &envelope, context, large, kept.clone()),
-        heartbeat,
-        shared.heartbeat,
-    ));
-    let result = match shared.call_timeout {
-        None => call.instrument(span.clone()).await,
-        Some(timeout) => match tokio::time::timeout(timeout, call).instrument(span.clone()).await {
-            Ok(result) => result,
-            // A plain fn cannot be stopped: it finishes on the blocking pool, unanswered.
-            Err(_) => Err(Failure::single(
-                "function_timeout",
-                format!(
-                    "The extension function did not answer within {} ms (the server's --call-timeout-ms).",
-                    timeout.as_millis()
-                ),
-            )),
-        },
+    // (kilobytes) was copied twice per call. In a block of its own, so that a call cut short
+    // is dropped (its decoded options freed) before its share of the decode budget is
+    // released, as when it was dropped with the timeout.
+    let result = {
+        let call = std::pin::pin!(with_heartbeat(
+            dispatch(&shared.dispatcher, &envelope, context, large, kept.clone()),
+            heartbeat,
+            shared.heartbeat,
+        ));
+        match shared.call_timeout {
+            None => call.instrument(span.clone()).await,
+            Some(timeout) => match tokio::time::timeout(timeout, call)
+                .instrument(span.clone())
+                .await
+            {
+                Ok(result) => result,
+                // A plain fn cannot be stopped: it finishes on the blocking pool, unanswered.
+                Err(_) => Err(Failure::single(
+                    "function_timeout",
+                    format!(
+                        "The extension function did not answer within {} ms (the server's --call-timeout-ms).",
+                        timeout.as_millis()
+                    ),
+                )),
+            },
+        }
     };
     if tracing::enabled!(tracing::Level::INFO) {
         let shown = |m: Option<crate::Member<'_>>| m.map(|m| m.to_js_string()).unwrap_or_default();
