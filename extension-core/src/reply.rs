@@ -40,7 +40,7 @@ pub struct SizeLimit {
     pub(crate) hint: usize,
     /// Where a host that sends an answer in parts takes all of them but the last
     /// ([`Parts`]); `None` to encode one part.
-    pub(crate) parts: Option<Parts>,
+    parts: Option<Parts>,
 }
 
 /// The parts of a long answer before its last, which the `Reply` holds: a host that sends

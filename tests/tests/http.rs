@@ -10,9 +10,9 @@ use extension_core::prelude::{
     json_function, post_submit, pre_map, ExtensionError, MapResult, PostSubmitOptions,
     PostSubmitResponse, PreMapOptions, PreMapResponse,
 };
-// The bench kit's hook (`preSavePage`: each record's `name` in capitals, `processed` added).
 use extension_core::serde_json::{json, Value};
 use extension_core::{Configuration, Dispatcher};
+// The bench kit's hook (`preSavePage`: each record's `name` in capitals, `processed` added).
 use typed_hooks as _;
 
 /// A synchronous function that holds its thread: the heartbeat must still go out.
