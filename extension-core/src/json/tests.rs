@@ -435,6 +435,45 @@ fn decoded_values_are_charged_against_the_budget_whatever_the_shape() {
     assert!(e.is_exhausted());
 }
 
+/// The smallest budget, in whole multiples of the page's text, that decodes a page of
+/// `record` as `T` records.
+fn charged_times_text<T: serde::de::DeserializeOwned>(record: &str) -> u64 {
+    #[derive(Deserialize)]
+    #[serde(bound = "T: serde::de::DeserializeOwned")]
+    struct Page<T> {
+        #[allow(dead_code)]
+        data: Vec<T>,
+    }
+    let page = format!(r#"{{"data":[{}]}}"#, vec![record; 1_000].join(","));
+    let doc = doc(&page);
+    (1..64)
+        .find(|times| {
+            decode::<Page<T>>(&doc, 0..page.len(), times * page.len() as u64, false).is_ok()
+        })
+        .expect("decoded within 64 times its text")
+}
+
+#[test]
+fn value_records_are_charged_about_twelve_times_their_text_records_under_theirs() {
+    // A record shaped as the bench kit's (about 500 bytes: ten members, a nested object, an
+    // array, a long string) and one with fewer values around a longer string.
+    let kit = format!(
+        r#"{{"id":100000,"name":"josé chen","email":"josé.chen0@example.com","active":true,"balance":111102.81,"quantity":8219,"createdAt":"2024-07-27T01:32:00.000Z","tags":["eu","apac"],"address":{{"line1":"4209 Aliqua Street","city":"Lagos","zip":"18482"}},"notes":"{}"}}"#,
+        "lorem ipsum ".repeat(30)
+    );
+    let long = format!(
+        r#"{{"id":1,"name":"ada lovelace","email":"ada@example.com","balance":12.5,"active":true,"tags":["a","b"],"address":{{"city":"London","zip":"N1"}},"note":"{}"}}"#,
+        "x".repeat(300)
+    );
+    // What README's "Limits and memory" says: `Value` records are charged 11 to 12 times
+    // their text (their trees take about 6: the charge counts vectors and tables while they
+    // grow), so the default limit's 16 MiB takes pages of them up to about 1.4 MB; a
+    // `Record` is charged under its text.
+    assert!((10..=13).contains(&charged_times_text::<Value>(&kit)));
+    assert!((10..=13).contains(&charged_times_text::<Value>(&long)));
+    assert_eq!(charged_times_text::<Record>(&kit), 1);
+}
+
 #[derive(Debug, Deserialize, PartialEq)]
 #[serde(rename_all = "camelCase")]
 struct Options {
