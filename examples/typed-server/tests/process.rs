@@ -298,16 +298,21 @@ fn list_invoke_and_schema_run_here_without_a_server() {
         .iter()
         .find(|f| f["name"] == "preSavePage")
         .unwrap();
+    // Built with `value-records`, the kit's name goes to the hook of `Value` records.
+    let (rust_path, options) = if cfg!(feature = "value-records") {
+        (
+            "typed_hooks::process_page_as_values",
+            "PreSavePageOptions<Value>",
+        )
+    } else {
+        ("typed_hooks::process_page", "PreSavePageOptions")
+    };
     assert_eq!(
         (&page["kind"], &page["group"], &page["rustPath"]),
-        (
-            &"preSavePage".into(),
-            &"hooks".into(),
-            &"typed_hooks::process_page".into()
-        )
+        (&"preSavePage".into(), &"hooks".into(), &rust_path.into())
     );
     assert_eq!(page["file"], "examples/typed-hooks/src/lib.rs");
-    assert_eq!(page["options"], "PreSavePageOptions");
+    assert_eq!(page["options"], options);
     let (code, out, _) = command(&["list"], "");
     assert_eq!(code, 0);
     assert!(
