@@ -1,6 +1,7 @@
-//! Typed hooks a newcomer can copy: one per hook kind, with `Value` records and with a
-//! record type of their own. Linked into `typed-server` and `typed-lambda`; their unit
-//! tests are in `tests/functions.rs`.
+//! Typed hooks a newcomer can copy: one per hook kind, with the default `Record` records
+//! and with a record type of their own (and, behind the `value-records` feature, the kit's
+//! hook with `serde_json::Value` records, for measuring). Linked into `typed-server` and
+//! `typed-lambda`; their unit tests are in `tests/functions.rs`.
 
 use extension_core::prelude::*;
 use serde::{Deserialize, Serialize};
