@@ -11,7 +11,7 @@
 # `Record`s; --expansion-limit 16, which the large page of `Value` records needs).
 #
 # Prints the kit's comparison table (ratios against the first server, the baseline) and
-# checks that the three servers answer byte for byte the same.
+# checks that the servers answer byte for byte the same.
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 KIT=${KIT:-$ROOT/../shared/bench}
