@@ -42,24 +42,18 @@ VARIANTS=(
   "arenas-2|MALLOC_ARENA_MAX=2"
   "mmap-1M|glibc.malloc.trim_threshold=$((8 << 20)):glibc.malloc.mmap_threshold=$((1 << 20))"
 )
-OUT=$(mktemp -d)
-printf '%-8s %-9s %6s %12s %11s %13s\n' payload variant round 'cpu ms/req' 'faults/req' 'peak RSS MiB'
+printf '%-8s %-16s %6s %12s %11s %13s\n' payload variant round 'cpu ms/req' 'faults/req' 'peak RSS MiB'
 for round in $(seq "$ROUNDS"); do
   for p in $PAYLOADS; do
     for v in "${VARIANTS[@]}"; do
       IFS='|' read -r name setting SERVER_BIN <<<"$v"
       # An empty value is no setting: the server's own thresholds.
       case $setting in
-        MIMALLOC_* | MALLOC_*) start_server "$setting" ;;
-        *) start_server "GLIBC_TUNABLES=$setting" ;;
+        MIMALLOC_* | MALLOC_*) env=$setting ;;
+        *) env=GLIBC_TUNABLES=$setting ;;
       esac
-      kit_counted task-clock,page-faults "$LOAD" "$p" "$OUT/stat"
-      hwm=$(awk '/VmHWM/{print $2}' "/proc/$server/status")
-      stop_server
-      awk -F, -v p="$p" -v n="$name" -v r="$round" -v q="$requests" -v h="$hwm" \
-        '/task-clock/{t=$1} /page-faults/{f=$1}
-         END{printf "%-8s %-9s %6d %12.3f %11.1f %13.1f\n", p, n, r, t/q, f/q, h/1024}' "$OUT/stat"
+      printf '%-8s ' "$p"
+      kit_row "$name" "$round" "$p" "$LOAD" "$env"
     done
   done
 done
-rm -rf "$OUT"

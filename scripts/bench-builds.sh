@@ -28,15 +28,7 @@ OUT=$(mktemp -d)
 printf '%-16s %6s %12s %11s %13s\n' build round 'cpu ms/req' 'faults/req' 'peak RSS MiB'
 for round in $(seq "$ROUNDS"); do
   for bin in "$@"; do
-    SERVER_BIN=$bin start_server
-    kit_counted task-clock,page-faults "$LOAD" "$PAYLOAD" "$OUT/stat"
-    hwm=$(awk '/VmHWM/{print $2}' "/proc/$server/status")
-    stop_server
-    [ "${requests:-0}" -gt 0 ] || { echo "$(basename "$bin"): wrk made no requests" >&2; exit 1; }
-    awk -F, -v n="$(basename "$bin")" -v r="$round" -v q="$requests" -v h="$hwm" \
-      '/task-clock/{t=$1} /page-faults/{f=$1}
-       END{printf "%-16s %6d %12.3f %11.1f %13.1f\n", n, r, t/q, f/q, h/1024}' "$OUT/stat" |
-      tee -a "$OUT/rows"
+    SERVER_BIN=$bin kit_row "$(basename "$bin")" "$round" "$PAYLOAD" "$LOAD" | tee -a "$OUT/rows"
   done
 done
 echo "medians of $ROUNDS rounds ($PAYLOAD, ${LOAD} s each):"

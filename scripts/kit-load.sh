@@ -51,3 +51,25 @@ kit_counted() {
   requests=$(kit_load "$2" "$3" | sed -n 's/^WRKJSON {"requests":\([0-9]*\).*/\1/p')
   wait $stat
 }
+
+# kit_row NAME ROUND PAYLOAD SECONDS [ENV=VALUE...]: a fresh server (SERVER_BIN, or ours)
+# with the environment given, under kit_counted's load; prints one row: NAME, ROUND, CPU ms
+# and page faults per request, peak RSS in MiB. Fails when wrk made no requests.
+kit_row() {
+  local name=$1 round=$2 payload=$3 seconds=$4 stat hwm
+  shift 4
+  stat=$(mktemp)
+  start_server "$@"
+  kit_counted task-clock,page-faults "$seconds" "$payload" "$stat"
+  hwm=$(awk '/VmHWM/{print $2}' "/proc/$server/status")
+  stop_server
+  if [ "${requests:-0}" -le 0 ]; then
+    echo "$name: wrk made no requests" >&2
+    rm -f "$stat"
+    return 1
+  fi
+  awk -F, -v n="$name" -v r="$round" -v q="$requests" -v h="$hwm" \
+    '/task-clock/{t=$1} /page-faults/{f=$1}
+     END{printf "%-16s %6d %12.3f %11.1f %13.1f\n", n, r, t/q, f/q, h/1024}' "$stat"
+  rm -f "$stat"
+}
