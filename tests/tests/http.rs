@@ -769,6 +769,14 @@ fn memory_is_bounded_per_call_and_across_calls() {
             .contains("--expansion-limit"),
         "{body}"
     );
+    // ... and what a function can change: `Value` records are what most often takes it.
+    assert!(
+        body["errors"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("take records as `Record`"),
+        "{body}"
+    );
 
     // While one call holds the whole decode budget (64 KiB), another waits for it, then is
     // answered 503 with Retry-After; the health routes answer throughout.
