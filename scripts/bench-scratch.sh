@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# A scratch change to the server (a patch in scripts/scratch/) measured against the server as
+# it is, under the bench kit's load: builds both (the patch applied in a throwaway worktree,
+# built into target/scratch), then runs scripts/bench-builds.sh on them. Each VARIANT is
+# NAME=SETTINGS, the patched server run with those environment variables (several joined by
+# commas); with none, the patched server as built. Loopback only; bounded as bench-builds.sh.
+#
+#   scripts/bench-scratch.sh PATCH PAYLOAD [NAME=VAR=VALUE[,VAR=VALUE...]...]
+#
+#   e.g. scripts/bench-scratch.sh scripts/scratch/held-body.patch large \
+#          held=SCRATCH_BODY=held region=SCRATCH_BODY=region
+# The patch is applied to HEAD (the server as it is is built from the working tree), so it
+# must apply there: each names the commit it was made on. ROUNDS, LOAD_SECONDS: bench-builds.sh.
+set -euo pipefail
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+[ $# -ge 2 ] || { sed -n '2,13p' "$0" >&2; exit 2; }
+PATCH=$(realpath "$1")
+PAYLOAD=$2
+shift 2
+[ -f "$PATCH" ] || { echo "no such patch: $PATCH" >&2; exit 2; }
+for variant in "$@"; do
+  [[ $variant =~ ^[A-Za-z0-9_.-]+=[A-Za-z_][A-Za-z0-9_]*= ]] ||
+    { echo "not NAME=VAR=VALUE[,VAR=VALUE...]: $variant" >&2; exit 2; }
+done
+OUT=$(mktemp -d)
+TREE=$OUT/tree
+trap 'git -C "$ROOT" worktree remove --force "$TREE" 2>/dev/null || true' EXIT
+cargo build -q --release -p typed-server --manifest-path "$ROOT/Cargo.toml"
+cp "$ROOT/target/release/typed-server" "$OUT/as-is"
+git -C "$ROOT" worktree add -q --detach "$TREE" HEAD
+git -C "$TREE" apply "$PATCH"
+cargo build -q --release -p typed-server --manifest-path "$TREE/Cargo.toml" \
+  --target-dir "$ROOT/target/scratch"
+cp "$ROOT/target/scratch/release/typed-server" "$OUT/patched"
+git -C "$ROOT" worktree remove --force "$TREE"
+BINS=("$OUT/as-is")
+if [ $# -eq 0 ]; then
+  name=$(basename "$PATCH" .patch)
+  mv "$OUT/patched" "$OUT/$name"
+  BINS+=("$OUT/$name")
+fi
+for variant in "$@"; do
+  name=${variant%%=*}
+  settings=${variant#*=}
+  printf '#!/bin/sh\nexec env %s "%s" "$@"\n' "${settings//,/ }" "$OUT/patched" >"$OUT/$name"
+  chmod +x "$OUT/$name"
+  BINS+=("$OUT/$name")
+done
+"$ROOT/scripts/bench-builds.sh" "$PAYLOAD" "${BINS[@]}"
