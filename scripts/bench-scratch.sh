@@ -24,7 +24,7 @@ for variant in "$@"; do
 done
 OUT=$(mktemp -d)
 TREE=$OUT/tree
-trap 'git -C "$ROOT" worktree remove --force "$TREE" 2>/dev/null || true' EXIT
+trap 'git -C "$ROOT" worktree remove --force "$TREE" 2>/dev/null || true; rm -rf "$OUT"' EXIT
 cargo build -q --release -p typed-server --manifest-path "$ROOT/Cargo.toml"
 cp "$ROOT/target/release/typed-server" "$OUT/as-is"
 git -C "$ROOT" worktree add -q --detach "$TREE" HEAD
