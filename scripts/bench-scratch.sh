@@ -21,29 +21,33 @@ shift 2
 for variant in "$@"; do
   [[ $variant =~ ^[A-Za-z0-9_.-]+=[A-Za-z_][A-Za-z0-9_]*= ]] ||
     { echo "not NAME=VAR=VALUE[,VAR=VALUE...]: $variant" >&2; exit 2; }
+  # Rows are named by NAME: the server as it is has its own.
+  [ "${variant%%=*}" != as-is ] || { echo "as-is names the server as it is: $variant" >&2; exit 2; }
 done
 OUT=$(mktemp -d)
 TREE=$OUT/tree
+# Builds in bin/, what is measured in run/: a variant's name cannot overwrite a build.
+mkdir "$OUT/bin" "$OUT/run"
 trap 'git -C "$ROOT" worktree remove --force "$TREE" 2>/dev/null || true; rm -rf "$OUT"' EXIT
 cargo build -q --release -p typed-server --manifest-path "$ROOT/Cargo.toml"
-cp "$ROOT/target/release/typed-server" "$OUT/as-is"
+cp "$ROOT/target/release/typed-server" "$OUT/run/as-is"
 git -C "$ROOT" worktree add -q --detach "$TREE" HEAD
 git -C "$TREE" apply "$PATCH"
 cargo build -q --release -p typed-server --manifest-path "$TREE/Cargo.toml" \
   --target-dir "$ROOT/target/scratch"
-cp "$ROOT/target/scratch/release/typed-server" "$OUT/patched"
+cp "$ROOT/target/scratch/release/typed-server" "$OUT/bin/patched"
 git -C "$ROOT" worktree remove --force "$TREE"
-BINS=("$OUT/as-is")
+BINS=("$OUT/run/as-is")
 if [ $# -eq 0 ]; then
   name=$(basename "$PATCH" .patch)
-  mv "$OUT/patched" "$OUT/$name"
-  BINS+=("$OUT/$name")
+  cp "$OUT/bin/patched" "$OUT/run/$name"
+  BINS+=("$OUT/run/$name")
 fi
 for variant in "$@"; do
   name=${variant%%=*}
   settings=${variant#*=}
-  printf '#!/bin/sh\nexec env %s "%s" "$@"\n' "${settings//,/ }" "$OUT/patched" >"$OUT/$name"
-  chmod +x "$OUT/$name"
-  BINS+=("$OUT/$name")
+  printf '#!/bin/sh\nexec env %s "%s" "$@"\n' "${settings//,/ }" "$OUT/bin/patched" >"$OUT/run/$name"
+  chmod +x "$OUT/run/$name"
+  BINS+=("$OUT/run/$name")
 done
 "$ROOT/scripts/bench-builds.sh" "$PAYLOAD" "${BINS[@]}"
