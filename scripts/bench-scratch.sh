@@ -10,7 +10,10 @@
 #   e.g. scripts/bench-scratch.sh scripts/scratch/held-body.patch large \
 #          held=SCRATCH_BODY=held region=SCRATCH_BODY=region
 # The patch is applied to HEAD (the server as it is is built from the working tree), so it
-# must apply there: each names the commit it was made on. ROUNDS, LOAD_SECONDS: bench-builds.sh.
+# must apply there: each names the commit it was made on. A patch whose header has a line
+# "Base: COMMIT" is measured on that commit instead, both builds: one that brings its own
+# allocator cannot build on commits whose extension-core installs one (since split-heap).
+# ROUNDS, LOAD_SECONDS: bench-builds.sh.
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 [ $# -ge 2 ] || { sed -n '2,13p' "$0" >&2; exit 2; }
@@ -24,14 +27,30 @@ for variant in "$@"; do
   # Rows are named by NAME: the server as it is has its own.
   [ "${variant%%=*}" != as-is ] || { echo "as-is names the server as it is: $variant" >&2; exit 2; }
 done
+BASE=$(sed -n '/^diff --git/q; s/^Base: *\([0-9a-f]\{7,40\}\)$/\1/p' "$PATCH")
 OUT=$(mktemp -d)
 TREE=$OUT/tree
 # Builds in bin/, what is measured in run/: a variant's name cannot overwrite a build.
 mkdir "$OUT/bin" "$OUT/run"
-trap 'git -C "$ROOT" worktree remove --force "$TREE" 2>/dev/null || true; rm -rf "$OUT"' EXIT
-cargo build -q --release -p typed-server --manifest-path "$ROOT/Cargo.toml"
-cp "$ROOT/target/release/typed-server" "$OUT/run/as-is"
-git -C "$ROOT" worktree add -q --detach "$TREE" HEAD
+cleanup() {
+  local tree
+  for tree in "$TREE" "$OUT/base"; do
+    git -C "$ROOT" worktree remove --force "$tree" 2>/dev/null || true
+  done
+  rm -rf "$OUT"
+}
+trap cleanup EXIT
+if [ -n "$BASE" ]; then
+  git -C "$ROOT" worktree add -q --detach "$OUT/base" "$BASE"
+  cargo build -q --release -p typed-server --manifest-path "$OUT/base/Cargo.toml" \
+    --target-dir "$ROOT/target/scratch"
+  cp "$ROOT/target/scratch/release/typed-server" "$OUT/run/as-is"
+  git -C "$ROOT" worktree remove --force "$OUT/base"
+else
+  cargo build -q --release -p typed-server --manifest-path "$ROOT/Cargo.toml"
+  cp "$ROOT/target/release/typed-server" "$OUT/run/as-is"
+fi
+git -C "$ROOT" worktree add -q --detach "$TREE" "${BASE:-HEAD}"
 git -C "$TREE" apply "$PATCH"
 cargo build -q --release -p typed-server --manifest-path "$TREE/Cargo.toml" \
   --target-dir "$ROOT/target/scratch"
