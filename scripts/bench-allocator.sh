@@ -16,6 +16,9 @@
 # could come down: fewer arenas (MALLOC_ARENA_MAX=1 and 2, the server's thresholds) and
 # blocks from 1 MiB up (bodies, answers) mapped and unmapped on their own (mmap at 1 MiB).
 # CPU is the server's task clock over the load, faults its page faults, both per request.
+# Since extension-core's split-heap (the default), every variant but mimalloc has its blocks
+# under 1 KiB from mimalloc and the rest from glibc, whose settings the variants change: a
+# glibc.malloc tunable or MALLOC_ARENA_MAX also ends the one arena the server asks for.
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 LOAD=${LOAD_SECONDS:-8}

@@ -8,8 +8,9 @@
 #   scripts/bench-allocs.sh [PAYLOAD...]     default: small; LOAD_SECONDS=1
 #   SERVER_BIN=/path/to/typed-server scripts/bench-allocs.sh     another build of it
 #
-# Per payload: calls counted, then per call: allocations, those above glibc's thread cache
-# (1 032 bytes: they take the arena's lock), bytes asked for, copies and bytes copied. The
+# Per payload: calls counted, then per call: allocations (glibc's and mimalloc's), those above
+# glibc's thread cache (1 032 bytes: they take the arena's lock), bytes asked for, copies and
+# bytes copied. The
 # connection's own set-up is counted once among the calls (about a thousand one-record calls
 # a second). The probes slow every call, and a call cut by the window's edges counts in part:
 # for pages, give LOAD_SECONDS more (typical makes about 40 calls a second, large 2).
@@ -34,6 +35,10 @@ remove_probes() { perf probe -q -d 'ext_allocs:*' 2>/dev/null || true; }
 remove_probes
 perf probe -q -x "$LIBC" 'ext_allocs:malloc=malloc size=%di:u64'
 PROBES+=(-e ext_allocs:malloc)
+# Under extension-core's split-heap (the default) blocks under 1 KiB come from mimalloc,
+# linked into the server: its entry is probed too, when the build has it.
+perf probe -q -x "$BIN" 'ext_allocs:mi_malloc=mi_malloc_aligned size=%di:u64' 2>/dev/null &&
+  PROBES+=(-e ext_allocs:mi_malloc)
 for f in $(perf probe -x "$LIBC" --filter='*' -F 2>/dev/null |
   grep -E '^__memmove_(avx512|avx|evex|sse2)_unaligned(_erms)?$'); do
   perf probe -q -x "$LIBC" "ext_allocs:$f=$f len=%dx:u64" 2>/dev/null &&
@@ -58,7 +63,7 @@ for p in "$@"; do
   stop_server
   trap remove_probes EXIT
   perf script -i "$OUT/probes.data" 2>/dev/null | awk -v p="$p" -v n="$calls" '
-    / ext_allocs:malloc: / { for (i = 1; i <= NF; i++) if ($i ~ /^size=/) {
+    / ext_allocs:(mi_)?malloc: / { for (i = 1; i <= NF; i++) if ($i ~ /^size=/) {
         s = substr($i, 6) + 0; allocs++; asked += s; if (s > 1032) above++ } }
     / ext_allocs:__memmove/ { for (i = 1; i <= NF; i++) if ($i ~ /^len=/) {
         copies++; copied += substr($i, 5) + 0 } }

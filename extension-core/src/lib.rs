@@ -41,6 +41,8 @@ mod context;
 mod dispatch;
 mod envelope;
 mod error;
+#[cfg(all(feature = "split-heap", not(feature = "mimalloc")))]
+mod heap;
 pub mod hooks;
 pub mod hosts;
 #[doc(hidden)]
@@ -72,6 +74,12 @@ pub mod __private;
 #[cfg(feature = "mimalloc")]
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
+// The default: small blocks per thread, big ones in one shared arena (heap.rs says why). The
+// `mimalloc` feature, asked for by name, takes its place.
+#[cfg(all(feature = "split-heap", not(feature = "mimalloc")))]
+#[global_allocator]
+static ALLOCATOR: heap::SplitHeap = heap::SplitHeap;
 
 pub use codes::ErrorCode;
 pub use config::Configuration;
