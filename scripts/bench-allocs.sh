@@ -10,10 +10,10 @@
 #
 # Per payload: calls counted, then per call: allocations (glibc's and mimalloc's), those above
 # glibc's thread cache (1 032 bytes: they take the arena's lock), bytes asked for, copies and
-# bytes copied. The
-# connection's own set-up is counted once among the calls (about a thousand one-record calls
-# a second). The probes slow every call, and a call cut by the window's edges counts in part:
-# for pages, give LOAD_SECONDS more (typical makes about 40 calls a second, large 2).
+# bytes copied. The connection's own set-up is counted once among the calls (about a thousand
+# one-record calls a second). The probes slow every call, and a call cut by the window's edges
+# counts in part: for pages, give LOAD_SECONDS more (typical makes about 40 calls a second,
+# large 2).
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 LOAD=${LOAD_SECONDS:-1}

@@ -16,7 +16,7 @@
 # ROUNDS, LOAD_SECONDS: bench-builds.sh.
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-[ $# -ge 2 ] || { sed -n '2,13p' "$0" >&2; exit 2; }
+[ $# -ge 2 ] || { sed -n '2,16p' "$0" >&2; exit 2; }
 PATCH=$(realpath "$1")
 PAYLOAD=$2
 shift 2
