@@ -213,20 +213,10 @@ mod tests {
     #[cfg(all(target_os = "linux", target_env = "gnu"))]
     fn glibc_arenas() -> usize {
         use std::io::{Read, Seek};
-        let mut report = std::fs::File::from(tempfile());
-        report.rewind().unwrap();
-        let mut text = String::new();
-        report.read_to_string(&mut text).unwrap();
-        text.matches("<heap nr=").count()
-    }
-
-    /// A temporary file holding glibc's `malloc_info` report.
-    #[cfg(all(target_os = "linux", target_env = "gnu"))]
-    fn tempfile() -> std::os::fd::OwnedFd {
         use std::os::fd::FromRawFd;
         // SAFETY: tmpfile returns a stream or null; malloc_info writes to a valid stream,
-        // which is flushed and its descriptor duplicated before the stream is closed.
-        unsafe {
+        // which is flushed and its descriptor duplicated (owned by the File) before it closes.
+        let mut report = unsafe {
             let stream = libc::tmpfile();
             assert!(!stream.is_null());
             assert_eq!(libc::malloc_info(0, stream), 0);
@@ -234,7 +224,11 @@ mod tests {
             let fd = libc::dup(libc::fileno(stream));
             libc::fclose(stream);
             assert!(fd >= 0);
-            std::os::fd::OwnedFd::from_raw_fd(fd)
-        }
+            std::fs::File::from_raw_fd(fd)
+        };
+        report.rewind().unwrap();
+        let mut text = String::new();
+        report.read_to_string(&mut text).unwrap();
+        text.matches("<heap nr=").count()
     }
 }
